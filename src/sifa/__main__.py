@@ -1,0 +1,3 @@
+from sifa.cli import main
+
+main()

@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from sifa.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("accounts/", include("sifa.accounts.urls")),
+    path("workbench/", include("sifa.workbench.urls")),
+    path("people/", include("sifa.people.urls")),
+    path("regions/", include("sifa.regions.urls")),
+    path("audit/", include("sifa.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sifa.portal.urls")),
+]
+
+handler400 = "sifa.portal.views.bad_request"
+handler403 = "sifa.portal.views.forbidden"
+handler404 = "sifa.portal.views.not_found"
+handler500 = "sifa.portal.views.server_error"
