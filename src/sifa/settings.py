@@ -120,6 +120,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sifa.accounts.views.lockout_response"
 AXES_VERBOSE = False
+# The issue asks for an account lock (not an address lock): bureau intranets sit behind shared NAT,
+# where locking an address would lock out a whole office.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle sessions end after 30 minutes: the expiry is pushed forward on each request.
 SESSION_COOKIE_AGE = 30 * 60
