@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -97,9 +98,8 @@ def staff_authenticate(*, request: HttpRequest, username: str, password: str, ot
         return None
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None or not device.verify_token(otp_token.strip()):
-        from axes.handlers.proxy import AxesProxyHandler
-
-        AxesProxyHandler.user_login_failed(sender=User, credentials={"username": username}, request=request)
+        # A right password with a wrong code is a failed login too: axes counts it towards the lock.
+        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
         return None
     user.otp_device = device  # type: ignore[attr-defined]
     return user
@@ -174,3 +174,13 @@ def api_token_user(token: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
     return row.user
+
+
+@transaction.atomic
+def staff_login_audit(*, user: User) -> None:
+    audit_record(actor=user, action="accounts.staff_login", target=user)
+
+
+@transaction.atomic
+def citizen_login_audit(*, user: User) -> None:
+    audit_record(actor=user, action="accounts.citizen_login", target=user)

@@ -1,0 +1,94 @@
+"""Shared test setup: fast hashing, immediate tasks, in-memory SMS, temp checkpoint dir, and the
+small world most tests need (two provinces, three counties, organisations, staff in each)."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from sifa.accounts.choices import Role
+from sifa.accounts.models import User
+from sifa.accounts.services import staff_create, totp_device_create
+from sifa.accounts.sms import MemorySmsBackend
+from sifa.regions.choices import DivisionLevel, OrganisationKind
+from sifa.regions.models import Division, Organisation
+
+TEST_PASSWORD = "Correct-horse-42"
+
+WORLD_DIVISIONS = [
+    ("370000", "山东省", DivisionLevel.PROVINCE, None),
+    ("370100", "济南市", DivisionLevel.CITY, "370000"),
+    ("370102", "历下区", DivisionLevel.COUNTY, "370100"),
+    ("370103", "市中区", DivisionLevel.COUNTY, "370100"),
+    ("370102001", "解放路街道", DivisionLevel.TOWNSHIP, "370102"),
+    ("370102001001", "解放路社区", DivisionLevel.VILLAGE, "370102001"),
+    ("520000", "贵州省", DivisionLevel.PROVINCE, None),
+    ("522700", "黔南布依族苗族自治州", DivisionLevel.CITY, "520000"),
+    ("522701", "都匀市", DivisionLevel.COUNTY, "522700"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any, tmp_path: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SIFA_SMS_BACKEND = "sifa.accounts.sms.MemorySmsBackend"
+    settings.SIFA_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def world(db: Any) -> dict[str, Any]:
+    """Divisions and one judicial bureau per level; keys are division codes."""
+    for code, name, level, parent in WORLD_DIVISIONS:
+        Division.objects.create(code=code, name=name, level=level, parent_id=parent)
+    bureaus = {
+        code: Organisation.objects.create(name=f"{name}司法局", kind=OrganisationKind.JUDICIAL_BUREAU, division_id=code)
+        for code, name, level, _ in WORLD_DIVISIONS
+        if level <= DivisionLevel.COUNTY
+    }
+    return {"bureaus": bureaus}
+
+
+@pytest.fixture
+def make_staff(world: dict[str, Any]) -> Callable[..., User]:
+    counter = iter(range(10_000))
+
+    def make(division_code: str = "370102", roles: tuple[str, ...] = (Role.BUREAU_STAFF,), **kwargs: Any) -> User:
+        user = staff_create(
+            actor=None,
+            username=kwargs.pop("username", f"staff{next(counter)}_{division_code}"),
+            password=TEST_PASSWORD,
+            full_name=kwargs.pop("full_name", "测试人员"),
+            organisation=world["bureaus"][division_code],
+            roles=roles,
+            **kwargs,
+        )
+        totp_device_create(actor=None, user=user)
+        return user
+
+    return make
+
+
+def login_verified(client: Client, user: User) -> Client:
+    """A staff session as the login view leaves it: logged in and second factor verified."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def staff_client(make_staff: Callable[..., User]) -> Callable[..., Client]:
+    def make(division_code: str = "370102", roles: tuple[str, ...] = (Role.BUREAU_STAFF,)) -> Client:
+        return login_verified(Client(), make_staff(division_code, roles))
+
+    return make
