@@ -1,10 +1,12 @@
 """Shared test setup: fast hashing, immediate tasks, in-memory SMS, temp checkpoint dir, and the
 small world most tests need (two provinces, three counties, organisations, staff in each)."""
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -12,6 +14,7 @@ from sifa.accounts.choices import Role
 from sifa.accounts.models import User
 from sifa.accounts.services import staff_create, totp_device_create
 from sifa.accounts.sms import MemorySmsBackend
+from sifa.core import idnumber
 from sifa.regions.choices import DivisionLevel, OrganisationKind
 from sifa.regions.models import Division, Organisation
 
@@ -28,6 +31,52 @@ WORLD_DIVISIONS = [
     ("522700", "黔南布依族苗族自治州", DivisionLevel.CITY, "520000"),
     ("522701", "都匀市", DivisionLevel.COUNTY, "522700"),
 ]
+
+
+# Full identifiers: an 18-character ID with a valid checksum, or an 11-digit mobile number,
+# not part of a longer run of letters or digits.
+_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
+_MOBILE_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_SCANNED_TYPES = ("text/html", "application/json", "text/plain", "text/csv")
+_responses: list[tuple[str, str, str]] = []
+
+
+def full_identifiers_in(body: str) -> list[str]:
+    ids = [m for m in _ID_CANDIDATE.findall(body) if idnumber.is_valid(m)]
+    return ids + _MOBILE_CANDIDATE.findall(body)
+
+
+class ResponseRecorder:
+    """Test-only middleware: keeps every text response so the privacy scan can read it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith(_SCANNED_TYPES) and not response.streaming:
+            sent = " ".join(str(v) for values in request.POST.lists() for v in values[1])
+            _responses.append((request.path, sent, response.content.decode("utf-8", "replace")))
+        return response
+
+
+@pytest.fixture(autouse=True)
+def _privacy_scan(settings: Any) -> Iterator[None]:
+    """Every response of every test: no full ID or phone number outside the logged reveal action.
+
+    A form echoing back what the same request just sent (a citizen's own phone on a failed login)
+    discloses nothing, so values found in the request's own form data are not counted."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "conftest.ResponseRecorder"]
+    _responses.clear()
+    yield
+    leaks = [
+        (path, found)
+        for path, sent, body in _responses
+        if not path.rstrip("/").endswith("/reveal")
+        for found in full_identifiers_in(body)
+        if found not in sent
+    ]
+    assert not leaks, f"full identifiers in responses: {leaks}"
 
 
 @pytest.fixture(autouse=True)

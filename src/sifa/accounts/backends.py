@@ -9,7 +9,7 @@ from sifa.accounts.models import User
 class SmsCodeBackend(BaseBackend):
     """Citizens: phone + one-time SMS code (checked by accounts.services.sms_code_verify)."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, *, phone: str | None = None, sms_code: str | None = None, **kwargs: Any
     ) -> User | None:
         if phone is None or sms_code is None:

@@ -30,5 +30,6 @@ REVEAL_ROLES = frozenset(
     {Role.MEDIATOR, Role.LAWYER, Role.NOTARY, Role.LEGAL_AID_OFFICER, Role.BUREAU_STAFF, Role.INTEGRITY_OFFICER}
 )
 
-# Roles that read and manage person records in their data scope.
+# Roles that register and update person records, and those that may read them, in their data scope.
+PERSON_WRITE_ROLES = REVEAL_ROLES
 PERSON_READ_ROLES = REVEAL_ROLES | {Role.SUPERVISOR, Role.ANALYST}

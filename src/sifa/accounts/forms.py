@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StaffLoginForm(forms.Form):
-    username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    username = forms.CharField(
+        label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
     password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     otp_token = forms.RegexField(
         label=_("动态口令"),

@@ -18,6 +18,6 @@ class VerifiedStaffMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and getattr(user, "kind", None) == AccountKind.STAFF and not user.is_verified():
+        if user.is_authenticated and getattr(user, "kind", None) == AccountKind.STAFF and not user.is_verified():  # type: ignore[attr-defined]
             logout(request)
         return self.get_response(request)

@@ -71,8 +71,13 @@ def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
             grant = RoleGrant.objects.create(user=user, role=role)
     except IntegrityError as exc:  # a concurrent grant of a second admin role loses here
         raise SifaError(ErrorCode.ROLE_CONFLICT) from exc
-    audit_record(actor=actor, action="accounts.role_grant", target=user, before={"roles": sorted(held)},
-                 after={"roles": sorted(held | {role})})
+    audit_record(
+        actor=actor,
+        action="accounts.role_grant",
+        target=user,
+        before={"roles": sorted(held)},
+        after={"roles": sorted(held | {role})},
+    )
     user.__dict__.pop("_role_set", None)
     return grant
 

@@ -2,7 +2,7 @@
 
 import json
 from functools import cache
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,13 +25,13 @@ class FileSmsBackend:
 
 class ConsoleSmsBackend:
     def send(self, *, phone: str, message: str) -> None:
-        print(f"[SMS to {phone}] {message}")  # noqa: T201
+        print(f"[SMS to {phone}] {message}")
 
 
 class MemorySmsBackend:
     """Test backend: keeps messages in a list."""
 
-    outbox: list[dict[str, str]] = []
+    outbox: ClassVar[list[dict[str, str]]] = []
 
     def send(self, *, phone: str, message: str) -> None:
         MemorySmsBackend.outbox.append({"phone": phone, "message": message})

@@ -15,7 +15,9 @@ LOGIN_FAILED = gettext_lazy("用户名、密码或动态口令错误，或账号
 CITIZEN_LOGIN_FAILED = gettext_lazy("验证码错误或已过期，请重新获取。")
 
 
-def lockout_response(request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object
+) -> HttpResponse:
     """Locked accounts see exactly the failed-login page, so a lockout reveals nothing."""
     form = StaffLoginForm(initial={"username": (credentials or {}).get("username", "")})
     return render(request, "accounts/login.html", {"form": form, "error": LOGIN_FAILED})

@@ -1,7 +1,8 @@
 """Resident identity numbers (GB 11643-1999): normalisation, checksum, 15-to-18 conversion."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sifa.core.errors import ErrorCode, SifaError
 
@@ -44,7 +45,8 @@ def _birth_date_or_none(digits8: str) -> date | None:
         born = date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         return None
-    return born if date(1900, 1, 1) <= born <= date.today() else None
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return born if date(1900, 1, 1) <= born <= today else None
 
 
 def parse(raw: str) -> IdNumber:

@@ -9,7 +9,9 @@ from django.db import models
 Q = TypeVar("Q", bound=models.QuerySet[Any])
 
 
-def within_scope(queryset: Q, user: Any, *, division_field: str = "division_id", roles: frozenset[str] | None = None) -> Q:
+def within_scope(
+    queryset: Q, user: Any, *, division_field: str = "division__code", roles: frozenset[str] | None = None
+) -> Q:
     """Filter `queryset` to the user's division subtree; `roles` (if given) must intersect the user's."""
     if not getattr(user, "is_authenticated", False) or getattr(user, "kind", None) != "staff":
         return queryset.none()

@@ -1,10 +1,12 @@
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
-from sifa.people import selectors, services
+from sifa.people import ledger, selectors, services
 from sifa.people.presenters import person_masked
 
 router = Router(tags=["people"])
@@ -71,15 +73,45 @@ def person_list(request: HttpRequest, q: str = "") -> Any:
     return selectors.person_list(user=request.user, q=q)
 
 
+class ImportRowError(Schema):
+    row: int
+    code: str
+    message: str
+    details: Any
+
+
+class ImportOut(Schema):
+    created: int
+    committed: bool
+    errors: list[ImportRowError]
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/export.xlsx", summary="导出人员列表（Excel，脱敏）")
+def person_export(request: HttpRequest, q: str = "") -> HttpResponse:
+    body = ledger.person_export(actor=request.user, q=q)  # type: ignore[arg-type]
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="people.xlsx"'
+    return response
+
+
+@router.post("/import", response={200: ImportOut, 422: ImportOut}, summary="从 Excel/CSV 导入人员台账（逐行报告错误）")
+def person_import(request: HttpRequest, file: File[UploadedFile], partial: bool = False) -> Any:
+    report = ledger.person_import(actor=request.user, upload=file, partial=partial)  # type: ignore[arg-type]
+    return Status(200 if report.committed else 422, report)
+
+
 @router.get("/{person_id}", response=PersonOut, summary="人员详情（留痕）")
 def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
     return person_masked(services.person_open(actor=request.user, person_id=person_id))  # type: ignore[arg-type]
 
 
 @router.post("/", response={201: PersonOut}, summary="登记人员")
-def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     person = services.person_create(actor=request.user, data=services.PersonData(**payload.dict()))  # type: ignore[arg-type]
-    return 201, person_masked(person)
+    return Status(201, person_masked(person))
 
 
 @router.post("/{person_id}/reveal", response=RevealOut, summary="查看完整证件号码和电话（须说明事由，留痕）")

@@ -12,7 +12,7 @@ class Gender(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def within(self, prefix: str) -> "PersonQuerySet":
-        return self.filter(division_id__startswith=prefix)
+        return self.filter(division__code__startswith=prefix)
 
 
 class Person(models.Model):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from sifa.accounts.choices import REVEAL_ROLES
+from sifa.accounts.choices import PERSON_WRITE_ROLES, REVEAL_ROLES
 from sifa.accounts.models import User
 from sifa.audit.services import audit_record
 from sifa.core import crypto, idnumber, phone, text
@@ -25,6 +25,8 @@ class PersonData:
 
 
 def _apply(person: Person, data: PersonData, *, actor: User) -> None:
+    if not actor.has_role(*PERSON_WRITE_ROLES):
+        raise SifaError(ErrorCode.FORBIDDEN)
     name = text.normalise(data.name)
     if not name:
         raise SifaError(ErrorCode.INVALID_INPUT, details={"name": "required"})
@@ -102,7 +104,11 @@ def person_reveal(*, actor: User, person_id: int, purpose: str) -> RevealedIdent
         raise SifaError(ErrorCode.FORBIDDEN)
     purpose = " ".join(purpose.split())
     if len(purpose) < 4:
-        raise SifaError(ErrorCode.INVALID_INPUT, message="请说明查看完整信息的事由（至少 4 个字）。", details={"purpose": "required"})
+        raise SifaError(
+            ErrorCode.INVALID_INPUT,
+            message="请说明查看完整信息的事由（至少 4 个字）。",
+            details={"purpose": "required"},
+        )
     audit_record(actor=actor, action="people.reveal", target=person, purpose=purpose)
     return RevealedIdentifiers(id_number=person.id_number, phone=person.phone)
 

@@ -24,4 +24,6 @@ class Command(BaseCommand):
             out.write(f"  {a.username:<24} {','.join(a.roles):<22} {a.organisation:<20} {a.totp_secret_b32}")
         out.write("")
         out.write("群众登录 Citizen login: http://127.0.0.1:8000/accounts/citizen-login/")
-        out.write(f"  手机 phone {DEMO_CITIZEN_PHONE}; 验证码 the SMS code appears in var/sms/outbox.jsonl (file SMS backend)")
+        out.write(
+            f"  手机 phone {DEMO_CITIZEN_PHONE}; 验证码 the SMS code appears in var/sms/outbox.jsonl (file SMS backend)"
+        )
