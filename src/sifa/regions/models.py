@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +29,8 @@ class Division(models.Model):
     class Meta:
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
-        ordering = ["code"]
-        indexes = [models.Index(fields=["parent", "code"])]
+        ordering: ClassVar = ["code"]
+        indexes: ClassVar = [models.Index(fields=["parent", "code"])]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
@@ -40,7 +42,7 @@ class Division(models.Model):
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def within(self, prefix: str) -> "OrganisationQuerySet":
-        return self.filter(division_id__startswith=prefix)
+        return self.filter(division__code__startswith=prefix)
 
 
 class Organisation(models.Model):
@@ -61,8 +63,8 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
-        ordering = ["division_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["division", "name"], name="organisation_unique_name")]
+        ordering: ClassVar = ["division_id", "name"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["division", "name"], name="organisation_unique_name")]
 
     def __str__(self) -> str:
         return self.name
