@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves its bundled Swagger UI files (no CDN)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
