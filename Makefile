@@ -14,7 +14,6 @@ $(UV):
 install: $(UV)
 	$(UV) sync --frozen
 	$(UV) run sifa init-env
-	$(UV) run sifa compilemessages --ignore=.venv -v 0
 	$(UV) run sifa collectstatic --noinput -v 0
 
 run: install

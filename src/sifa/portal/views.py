@@ -4,11 +4,12 @@ from django.utils.translation import gettext as _
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The public portal's front page: service catalogue, 12348 hotline, login choices."""
     return render(request, "portal/home.html")
 
 
-def _error_page(request: HttpRequest, status: int, title: str) -> HttpResponse:
-    return render(request, "portal/error.html", {"status": status, "title": title}, status=status)
+def _error_page(request: HttpRequest, status: int, title: str, template: str = "portal/error.html") -> HttpResponse:
+    return render(request, template, {"status": status, "title": title}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -24,4 +25,4 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error_page(request, 500, _("系统繁忙，请稍后再试"))
+    return _error_page(request, 500, _("系统繁忙，请稍后再试"), template="portal/error_500.html")

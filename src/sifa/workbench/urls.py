@@ -1,4 +1,6 @@
 from django.urls import path
 
+from sifa.workbench import views
+
 app_name = "workbench"
-urlpatterns: list = []
+urlpatterns = [path("", views.home, name="home")]
