@@ -1,0 +1,44 @@
+"""The workbench sidebar: one list of entries, each shown only to the roles that can use it."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sifa.accounts.choices import PERSON_READ_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    path: str
+    roles: frozenset[str] | None = None  # None: every verified staff user
+    exact: bool = False  # highlight only on exactly this path (else on any path below it)
+
+
+WORKBENCH_NAV: tuple[NavEntry, ...] = (
+    NavEntry(_("工作台首页"), "/workbench/", exact=True),
+    NavEntry(_("人员档案"), "/people/", frozenset(PERSON_READ_ROLES)),
+    NavEntry(_("机构"), "/regions/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR, Role.SYSTEM_ADMIN})),
+    NavEntry(_("审计"), "/audit/", frozenset({Role.AUDITOR})),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str | Promise
+    path: str
+    current: bool
+
+
+def nav_for(role_set: Iterable[str], path: str, entries: Iterable[NavEntry] = WORKBENCH_NAV) -> list[NavLink]:
+    """The entries a user with `role_set` may see, marking the one for `path` as current."""
+    held = frozenset(role_set)
+    links = []
+    for entry in entries:
+        if entry.roles is not None and not (held & entry.roles):
+            continue
+        current = path == entry.path if entry.exact else path.startswith(entry.path)
+        links.append(NavLink(entry.label, entry.path, current))
+    return links
