@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,11 +8,12 @@ from sifa.core.forms import add_error_from
 from sifa.people import selectors, services
 from sifa.people.forms import PersonForm, RevealForm
 from sifa.people.presenters import person_masked
+from sifa.workbench.access import staff_required
 
 PAGE_SIZE = 25
 
 
-@login_required
+@staff_required
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     page = Paginator(selectors.person_list(user=request.user, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -22,13 +22,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
+@staff_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = services.person_open(actor=request.user, person_id=person_id)  # type: ignore[arg-type]
     return render(request, "people/detail.html", {"person": person_masked(person), "form": RevealForm()})
 
 
-@login_required
+@staff_required
 @require_POST
 def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
     form = RevealForm(request.POST)
@@ -48,7 +48,7 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/_reveal.html", {"form": form, "revealed": revealed, "person_id": person_id})
 
 
-@login_required
+@staff_required
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,9 +1,11 @@
 """Public read API for administrative divisions (no login needed: the list is public data)."""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
-from sifa.regions.models import Division
+from sifa.regions.models import Division, Organisation
 from sifa.regions.selectors import (
     SEARCH_LIMIT_MAX,
     division_children,
@@ -12,6 +14,8 @@ from sifa.regions.selectors import (
     division_paths,
     division_roots,
     division_search,
+    organisation_get,
+    organisation_list,
 )
 
 router = Router(tags=["regions"])
@@ -72,3 +76,37 @@ def division_detail(request: HttpRequest, code: str) -> DivisionDetailOut:
 @router.get("/divisions/{code}/children", response=list[DivisionOut], auth=None, summary="下级行政区划")
 def division_children_list(request: HttpRequest, code: str) -> list[DivisionOut]:
     return _many(list(division_children(code)))
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_name: str
+    division_code: str
+    division_name: str
+    address: str
+    public_phone: str
+
+    @staticmethod
+    def resolve_kind_name(obj: Organisation) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_division_code(obj: Organisation) -> str:
+        return obj.division_id
+
+    @staticmethod
+    def resolve_division_name(obj: Organisation) -> str:
+        return obj.division.name
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="本辖区机构")
+@paginate(LimitOffsetPagination)
+def organisations_list(request: HttpRequest, q: str = "", kind: str = "") -> QuerySet[Organisation]:
+    return organisation_list(user=request.user, q=q, kind=kind)
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="机构详情")
+def organisation_detail(request: HttpRequest, organisation_id: int) -> Organisation:
+    return organisation_get(user=request.user, organisation_id=organisation_id)

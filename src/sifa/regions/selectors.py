@@ -3,14 +3,17 @@ answers SifaError(INVALID_DIVISION) for a malformed or unknown code."""
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
 from sifa.core.errors import ErrorCode, SifaError
+from sifa.core.scope import within_scope
 from sifa.core.text import normalise
 from sifa.regions.choices import DivisionLevel
 from sifa.regions.codes import PLACEHOLDER_NAMES, code_ancestors, code_clean
-from sifa.regions.models import Division
+from sifa.regions.models import Division, Organisation
 
 SEARCH_LIMIT_MAX = 100
 
@@ -73,3 +76,18 @@ def division_search(q: str, *, within: str | None = None, limit: int = 20) -> li
     exact = Case(When(name=text, then=Value(0)), default=Value(1), output_field=IntegerField())
     limit = max(1, min(limit, SEARCH_LIMIT_MAX))
     return list(found.annotate(exact=exact).order_by("exact", "level", "code")[:limit])
+
+
+def organisation_list(*, user: Any, q: str = "", kind: str = "") -> QuerySet[Organisation]:
+    """Organisations inside the user's data scope, optionally by name and kind."""
+    qs = within_scope(Organisation.objects.select_related("division"), user)
+    if q.strip():
+        qs = qs.filter(name__contains=normalise(q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def organisation_get(*, user: Any, organisation_id: int) -> Organisation:
+    """404 for an organisation outside the user's scope, exactly as for a missing one."""
+    return get_object_or_404(organisation_list(user=user), pk=organisation_id)
