@@ -1,0 +1,87 @@
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+SERVICES = ["法律咨询", "法律援助", "人民调解", "公证服务", "司法鉴定", "仲裁", "行政复议"]
+
+
+def test_home_is_the_chinese_portal(client: Client) -> None:
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="zh-Hans">' in html
+    assert "智慧司法 · 公共法律服务" in html
+    assert 'href="tel:12348"' in html
+    for service in SERVICES:
+        assert f">{service}</h3>" in html
+    # Nothing is wired yet: every service card and the 普法 panel say so.
+    assert html.count('<span class="badge badge-soon">即将上线</span>') == len(SERVICES) + 1
+
+
+def test_home_has_landmarks_skip_link_and_navigation(client: Client) -> None:
+    html = client.get(reverse("portal:home")).content.decode()
+
+    assert html.index('class="skip-link" href="#main"') < html.index("<header")
+    assert '<main id="main" tabindex="-1">' in html
+    assert '<nav class="portal-nav" aria-label="主导航">' in html
+    assert "<footer" in html
+    nav = html[html.index('<nav class="portal-nav"') : html.index("</nav>")]
+    labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
+    assert labels == ["首页", "办事服务", "法律援助", "人民调解", "公证", "普法", "登录"]
+    assert '<a href="/" aria-current="page">首页</a>' in nav
+
+
+def test_home_offers_citizen_and_staff_login_to_anonymous_visitors(client: Client) -> None:
+    html = client.get("/").content.decode()
+
+    assert 'href="/accounts/citizen-login/"' in html
+    assert 'href="/accounts/login/"' in html
+    assert 'action="/accounts/logout/"' not in html
+
+
+def test_home_is_served_under_a_strict_csp(client: Client) -> None:
+    response = client.get("/")
+
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    html = response.content.decode()
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None, "inline <script> would be blocked by the CSP"
+    assert " style=" not in html, "inline style attributes would be blocked by the CSP"
+
+
+def test_home_sends_the_csrf_token_with_htmx_requests(client: Client) -> None:
+    response = client.get("/")
+
+    html = response.content.decode()
+    match = re.search(r"""<body hx-headers='\{"X-CSRFToken": "([A-Za-z0-9]+)"\}'>""", html)
+    assert match is not None
+    assert len(match.group(1)) == 64
+    assert '<script src="/static/vendor/htmx.min.js" defer></script>' in html
+    assert '"includeIndicatorStyles": false' in html
+
+
+def test_staff_user_sees_workbench_link_and_logout_on_the_portal(make_staff, verified_client_for) -> None:
+    user = make_staff(username="clerk", full_name="李四")
+    client = verified_client_for(user)
+
+    html = client.get("/").content.decode()
+
+    assert 'href="/workbench/"' in html
+    assert '<form class="inline-form" method="post" action="/accounts/logout/">' in html
+    assert "您已登录：李四。" in html
+    assert 'href="/accounts/login/"' not in html
+
+
+def test_unknown_page_gets_the_chinese_404_page(client: Client) -> None:
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "404 · 页面不存在" in html
+    assert '<html lang="zh-Hans">' in html
