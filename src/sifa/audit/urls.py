@@ -1,4 +1,4 @@
-from django.urls import path
+from typing import Any
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns: list[Any] = []

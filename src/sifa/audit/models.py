@@ -1,0 +1,68 @@
+"""The audit ledger's two tables: the append-only entries and the one-row sequencer.
+
+Both models are *unmanaged*: migration 0001 creates their tables (and the triggers that refuse
+UPDATE/DELETE), and Django's `flush` (used between TransactionTestCase tests) leaves them alone, as
+it must leave an append-only log alone. Their rows are written only by `sifa.audit.services`.
+"""
+
+from datetime import UTC, datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One ledger entry: who did what to which record, when, and digests (not values) of the change.
+
+    `leaf_hash` = SHA-256(0x00 || entry bytes) where the entry bytes encode the other fields
+    (`sifa.audit.formats.entry_bytes`). No personal data: targets are (model label, primary key).
+    """
+
+    seq = models.BigIntegerField(_("序号"), primary_key=True)
+    time_us = models.BigIntegerField(_("时间（微秒，UTC）"))
+    actor_id = models.BigIntegerField(_("操作人编号"), null=True, blank=True, db_index=True)
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    action = models.CharField(_("操作"), max_length=100)
+    target_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    before_digest = models.CharField(_("变更前摘要"), max_length=64, blank=True)
+    after_digest = models.CharField(_("变更后摘要"), max_length=64, blank=True)
+    purpose = models.TextField(_("目的"), blank=True)
+    leaf_hash = models.BinaryField(_("叶哈希"), max_length=32)
+
+    class Meta:
+        managed = False
+        db_table = "audit_entry"
+        ordering = ["seq"]
+        verbose_name = _("审计日志条目")
+        verbose_name_plural = _("审计日志条目")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_entry_target_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    @property
+    def created_at(self) -> datetime:
+        return datetime.fromtimestamp(self.time_us / 1_000_000, tz=UTC)
+
+
+class AuditSequencer(models.Model):
+    """The single row handing out gapless sequence numbers; `log_id` names this log in checkpoints.
+
+    A business transaction increments `last_seq` with `UPDATE ... RETURNING`, which locks the row until
+    commit: writers are serialised, a rollback returns the number, and committed entries always form a
+    gapless prefix. Triggers allow only +1 steps.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    log_id = models.CharField(max_length=32)
+
+    class Meta:
+        managed = False
+        db_table = "audit_sequencer"
+        verbose_name = _("审计序号器")
+        verbose_name_plural = _("审计序号器")
+
+    def __str__(self) -> str:
+        return f"audit log {self.log_id} at {self.last_seq}"
