@@ -1,14 +1,13 @@
-"""Shared fixtures for tests under tests/ (and re-exported by app test packages that need them).
+"""Fixtures for signed-in test clients, shared by tests/ and (re-exported) by app test packages.
 
-Static files: tests use Django's plain `StaticFilesStorage` instead of whitenoise's manifest
-storage, so they need no `collectstatic` run and never see a stale `var/static`. The manifest
-storage itself is covered by `src/sifa/portal/tests/test_static.py`, which collects into a
-temporary directory. App test packages get the same behaviour with
-`from tests.conftest import plain_static_storage  # noqa: F401` in their own conftest.py.
+The project-wide setup lives in the root conftest.py: plain StaticFilesStorage instead of
+whitenoise's manifest storage (so no `collectstatic` is needed), fast hashing, in-memory SMS, the
+`world` of divisions and bureaus, and `make_staff(division_code="370102", roles=(...), username=...,
+full_name=...)`. pytest scopes a conftest to its own directory, so an app test package uses these
+with `from tests.conftest import verified_client_for  # noqa: F401` in its own conftest.py.
 """
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -17,117 +16,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifa.accounts.choices import AccountKind
 from sifa.accounts.models import User
-from sifa.accounts.services import staff_create
-from sifa.regions.choices import DivisionLevel, OrganisationKind
-from sifa.regions.models import Division, Organisation
-
-PLAIN_STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-
-# Names for the division codes tests use most; any other code gets a generated name.
-DIVISION_NAMES = {
-    "370000": "山东省",
-    "370100": "济南市",
-    "370102": "历下区",
-    "370103": "市中区",
-    "370200": "青岛市",
-    "370202": "市南区",
-    "410000": "河南省",
-    "410100": "郑州市",
-    "410102": "中原区",
-}
-
-TEST_PASSWORD = "Sifa-test-password-2024"
-
-
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings: Any) -> None:
-    """Serve static files unhashed from the app/STATICFILES_DIRS finders (no collectstatic needed)."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC_STORAGE}
-
-
-def _division_level(code: str) -> DivisionLevel:
-    if len(code) == 12:
-        return DivisionLevel.VILLAGE
-    if len(code) == 9:
-        return DivisionLevel.TOWNSHIP
-    if code.endswith("0000"):
-        return DivisionLevel.PROVINCE
-    if code.endswith("00"):
-        return DivisionLevel.CITY
-    return DivisionLevel.COUNTY
-
-
-def _parent_code(code: str) -> str | None:
-    level = _division_level(code)
-    if level == DivisionLevel.PROVINCE:
-        return None
-    if level == DivisionLevel.CITY:
-        return code[:2] + "0000"
-    if level == DivisionLevel.COUNTY:
-        return code[:4] + "00"
-    return code[: 6 if level == DivisionLevel.TOWNSHIP else 9]
-
-
-def division_for(code: str) -> Division:
-    """The division with `code`, created with all its ancestors if missing (GB/T 2260 shapes)."""
-    existing = Division.objects.filter(code=code).first()
-    if existing is not None:
-        return existing
-    parent_code = _parent_code(code)
-    parent = division_for(parent_code) if parent_code else None
-    return Division.objects.create(
-        code=code, name=DIVISION_NAMES.get(code, f"测试区划{code}"), level=_division_level(code), parent=parent
-    )
-
-
-@pytest.fixture
-def make_division(db: None) -> Callable[[str], Division]:
-    """`make_division("370102")` -> the 历下区 division, with 山东省 and 济南市 above it."""
-    return division_for
-
-
-@pytest.fixture
-def make_organisation(db: None) -> Callable[..., Organisation]:
-    """`make_organisation(division_code="370102", name=..., kind=...)` -> an Organisation (idempotent by name)."""
-
-    def make(
-        *, division_code: str = "370102", name: str | None = None, kind: str = OrganisationKind.JUDICIAL_BUREAU
-    ) -> Organisation:
-        division = division_for(division_code)
-        organisation, _ = Organisation.objects.get_or_create(
-            division=division, name=name or f"{division.name}司法局", defaults={"kind": kind}
-        )
-        return organisation
-
-    return make
-
-
-@pytest.fixture
-def make_staff(make_organisation: Callable[..., Organisation]) -> Callable[..., User]:
-    """`make_staff(username="clerk", roles=["bureau_staff"], division_code="370102")` -> a staff User.
-
-    Created through `staff_create`; its TOTP device is added by `verified_client_for` when needed.
-    The password is `TEST_PASSWORD`.
-    """
-
-    def make(
-        *,
-        username: str = "staff",
-        roles: Iterable[str] = ("bureau_staff",),
-        division_code: str = "370102",
-        full_name: str = "张三",
-        organisation: Organisation | None = None,
-    ) -> User:
-        return staff_create(
-            actor=None,
-            username=username,
-            password=TEST_PASSWORD,
-            full_name=full_name,
-            organisation=organisation or make_organisation(division_code=division_code),
-            roles=list(roles),
-        )
-
-    return make
 
 
 def otp_device_for(user: User) -> TOTPDevice:
@@ -137,11 +25,12 @@ def otp_device_for(user: User) -> TOTPDevice:
 
 
 def verified_session_key(client: Client, user: User) -> str:
-    """Log `user` into `client` as if password and TOTP had both been checked; returns the session key.
+    """Log `user` into `client` as the login view would; returns the session key.
 
-    Citizens (phone + SMS code) have no second factor: they are only logged in.
+    Staff sessions carry the OTP device (django-otp's `otp_device_id`), as after password + TOTP;
+    citizens (phone + SMS code) have no second factor and are only logged in.
     """
-    client.force_login(user)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     if user.kind == AccountKind.STAFF:
         session[DEVICE_ID_SESSION_KEY] = otp_device_for(user).persistent_id
@@ -152,10 +41,10 @@ def verified_session_key(client: Client, user: User) -> str:
 
 @pytest.fixture
 def verified_client_for(db: None) -> Callable[[User], Client]:
-    """`verified_client_for(user)` -> a test Client logged in as `user` with an OTP-verified session.
+    """`verified_client_for(user)` -> a new test Client logged in as `user`, OTP-verified if staff.
 
     Staff sessions that are not OTP-verified are logged out by VerifiedStaffMiddleware, so
-    `client.force_login` alone is not enough for staff. For citizens it is a plain force_login.
+    `client.force_login` alone is not enough for staff.
     """
 
     def make(user: User) -> Client:

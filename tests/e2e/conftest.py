@@ -15,9 +15,6 @@ from pytest_django.live_server_helper import LiveServer
 from sifa.accounts.models import User
 from tests.conftest import verified_session_key
 
-# Playwright's sync API runs an event loop in this thread; Django's async-safety check would then
-# refuse ORM calls made by fixtures and tests. Nothing here is really async, so allow it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 # The live server listens on 127.0.0.1 (pytest-django's default is "localhost"), the one host the
 # offline test lets through.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
@@ -32,21 +29,39 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium per test session (per xdist worker)."""
+    """One headless Chromium per journey file.
+
+    Playwright's sync API keeps an asyncio event loop running in this thread from start to stop,
+    and Django refuses ORM calls while a loop runs ("async-unsafe"). Nothing here is really async,
+    so DJANGO_ALLOW_ASYNC_UNSAFE is set, but only while Playwright runs: with a session-wide browser
+    the loop (and the variable) would stay for every later test in the same xdist worker, switching
+    off Django's guard for the whole suite and leaking into subprocesses (`check --deploy` refuses it).
+    """
     if not CHROMIUM.exists():
         pytest.fail(
             f"Browser tests need Chromium at {CHROMIUM}. Install it with `make browser` "
             "(Debian: apt-get install chromium fonts-wqy-microhei) or set SIFA_CHROMIUM.",
             pytrace=False,
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Production static storage: whitenoise's compressed manifest storage must collect and serve our assets.
 
-Other tests use plain StaticFilesStorage (tests/conftest.py); this one runs the real storage on a
+Other tests use plain StaticFilesStorage (root conftest.py); this one runs the real storage on a
 temporary STATIC_ROOT, as `make install` does with `collectstatic`.
 """
 
