@@ -85,3 +85,10 @@ def test_unknown_page_gets_the_chinese_404_page(client: Client) -> None:
     html = response.content.decode()
     assert "404 · 页面不存在" in html
     assert '<html lang="zh-Hans">' in html
+
+
+def test_page_language_stays_simplified_chinese_for_an_english_browser(client: Client) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert '<html lang="zh-Hans">' in html
+    assert "智慧司法 · 公共法律服务" in html
