@@ -1,8 +1,13 @@
-"""The workbench sidebar: one list of entries, each shown only to the roles that can use it."""
+"""The workbench sidebar: one list of entries, each shown only to the roles that can use it.
+
+An entry whose page does not exist yet (its path does not resolve) is left out, so the menu never
+offers a dead link and an entry appears by itself once its app mounts the page.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.urls import Resolver404, resolve
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +25,7 @@ class NavEntry:
 WORKBENCH_NAV: tuple[NavEntry, ...] = (
     NavEntry(_("工作台首页"), "/workbench/", exact=True),
     NavEntry(_("人员档案"), "/people/", frozenset(PERSON_READ_ROLES)),
-    NavEntry(_("机构"), "/regions/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR, Role.SYSTEM_ADMIN})),
+    NavEntry(_("机构"), "/regions/organisations/"),
     NavEntry(_("审计"), "/audit/", frozenset({Role.AUDITOR})),
 )
 
@@ -32,12 +37,22 @@ class NavLink:
     current: bool
 
 
+def page_exists(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
 def nav_for(role_set: Iterable[str], path: str, entries: Iterable[NavEntry] = WORKBENCH_NAV) -> list[NavLink]:
     """The entries a user with `role_set` may see, marking the one for `path` as current."""
     held = frozenset(role_set)
     links = []
     for entry in entries:
         if entry.roles is not None and not (held & entry.roles):
+            continue
+        if not page_exists(entry.path):
             continue
         current = path == entry.path if entry.exact else path.startswith(entry.path)
         links.append(NavLink(entry.label, entry.path, current))

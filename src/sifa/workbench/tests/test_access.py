@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from sifa.accounts.choices import AccountKind, Role
 from sifa.accounts.models import User
 from sifa.workbench.access import roles_required, staff_required
-from sifa.workbench.navigation import nav_for
+from sifa.workbench.navigation import NavEntry, nav_for
 
 pytestmark = pytest.mark.django_db
 
@@ -59,4 +59,16 @@ def test_nav_for_marks_the_current_entry() -> None:
     assert [(str(link.label), link.path, link.current) for link in links] == [
         ("工作台首页", "/workbench/", False),
         ("人员档案", "/people/", True),
+        ("机构", "/regions/organisations/", False),
     ]
+
+
+def test_nav_for_filters_by_role_and_leaves_out_pages_that_do_not_exist() -> None:
+    entries = [
+        NavEntry("首页", "/workbench/", exact=True),
+        NavEntry("审计", "/workbench/", frozenset({Role.AUDITOR})),
+        NavEntry("未上线", "/no-such-page-yet/"),
+    ]
+
+    assert [str(link.label) for link in nav_for({Role.AUDITOR}, "/", entries)] == ["首页", "审计"]
+    assert [str(link.label) for link in nav_for({Role.MEDIATOR}, "/", entries)] == ["首页"]

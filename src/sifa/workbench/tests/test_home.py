@@ -91,11 +91,9 @@ def test_sidebar_shows_entries_by_role(make_staff, verified_client_for) -> None:
 
     assert '<a href="/workbench/" aria-current="page">工作台首页</a>' in clerk_html
     assert '<a href="/people/">人员档案</a>' in clerk_html
-    assert '<a href="/regions/">机构</a>' in clerk_html
-    assert '<a href="/audit/">审计</a>' not in clerk_html
-    assert '<a href="/audit/">审计</a>' in auditor_html
+    assert '<a href="/regions/organisations/">机构</a>' in clerk_html
     assert '<a href="/people/">人员档案</a>' not in auditor_html
-    assert '<a href="/regions/">机构</a>' not in auditor_html
+    assert '<a href="/regions/organisations/">机构</a>' in auditor_html
 
 
 def test_workbench_page_has_landmarks_and_csp(make_staff, verified_client_for) -> None:
