@@ -105,3 +105,4 @@ def test_workbench_page_has_landmarks_and_csp(make_staff, verified_client_for) -
     assert '<main id="main" tabindex="-1">' in html
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert " style=" not in html
+    assert '<a href="/api/v1/docs">接口文档</a>' in html
