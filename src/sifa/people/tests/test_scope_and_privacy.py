@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from openpyxl import load_workbook
 
+from conftest import login_verified
 from sifa.accounts.choices import Role
 from sifa.core.demo import demo_id_number
 from sifa.people.models import Person
@@ -200,3 +201,30 @@ def test_raw_database_dump_holds_no_plaintext_identifiers(lixia_person):
     assert LIXIA_ID not in text
     assert LIXIA_PHONE not in text
     assert LIXIA_ID[:14] not in text
+
+
+def test_reveal_and_opening_a_record_are_traced_with_who_whom_and_why(lixia_person, make_staff):
+    from sifa.audit.models import AuditEntry
+
+    clerk = make_staff("370102", username="clerk_reveal")
+    client = login_verified(Client(), clerk)
+    client.get(f"/people/{lixia_person.pk}/")
+    client.post(f"/people/{lixia_person.pk}/reveal/", {"purpose": "办理法律援助核对身份"})
+    entries = list(
+        AuditEntry.objects.filter(actor_id=clerk.pk, action__startswith="people.").values_list(
+            "action", "target_id", "purpose"
+        )
+    )
+    assert entries == [
+        ("people.view", str(lixia_person.pk), ""),
+        ("people.reveal", str(lixia_person.pk), "办理法律援助核对身份"),
+    ]
+
+
+def test_a_refused_reveal_writes_no_entry(lixia_person, make_staff):
+    from sifa.audit.models import AuditEntry
+
+    analyst = make_staff("370102", roles=(Role.ANALYST,), username="analyst_reveal")
+    client = login_verified(Client(), analyst)
+    client.post(f"/api/v1/people/{lixia_person.pk}/reveal", {"purpose": "好奇看看"}, content_type="application/json")
+    assert not AuditEntry.objects.filter(actor_id=analyst.pk, action="people.reveal").exists()
