@@ -43,6 +43,24 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub(" ", value)
 
 
+def entry_tail(
+    *,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    before_digest: str,
+    after_digest: str,
+    purpose: str,
+) -> str:
+    """The entry text after `seq` and `time_us`, starting with a separator."""
+    text_fields = (actor_label, action, target_type, target_id, before_digest, after_digest, purpose)
+    if any(_CONTROL.search(f) for f in text_fields):
+        raise ValueError("audit entry fields must not contain control characters")
+    return SEPARATOR + SEPARATOR.join(("" if actor_id is None else str(actor_id), *text_fields))
+
+
 def entry_bytes(
     *,
     seq: int,
@@ -56,11 +74,17 @@ def entry_bytes(
     after_digest: str,
     purpose: str,
 ) -> bytes:
-    text_fields = (actor_label, action, target_type, target_id, before_digest, after_digest, purpose)
-    if any(_CONTROL.search(f) for f in text_fields):
-        raise ValueError("audit entry fields must not contain control characters")
-    parts = (str(seq), str(time_us), "" if actor_id is None else str(actor_id), *text_fields)
-    return SEPARATOR.join(parts).encode()
+    tail = entry_tail(
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        before_digest=before_digest,
+        after_digest=after_digest,
+        purpose=purpose,
+    )
+    return f"{seq}{SEPARATOR}{time_us}{tail}".encode()
 
 
 def entry_bytes_from_fields(fields: dict[str, Any]) -> bytes:

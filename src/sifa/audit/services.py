@@ -103,16 +103,7 @@ def audit_record(
     kind, key = _target_fields(target, target_type, target_id)
     before_digest, after_digest = state_digest(before), state_digest(after)
     purpose = formats.clean_text(purpose)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_sequencer SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq")
-        row = cursor.fetchone()
-    if row is None:
-        raise AuditError("the audit sequencer row is missing: run `sifa migrate`")
-    seq = int(row[0])
-    time_us = time.time_ns() // 1000
-    body = formats.entry_bytes(
-        seq=seq,
-        time_us=time_us,
+    tail = formats.entry_tail(
         actor_id=actor_id,
         actor_label=actor_label,
         action=action,
@@ -122,6 +113,14 @@ def audit_record(
         after_digest=after_digest,
         purpose=purpose,
     )
+    columns = [actor_id, actor_label, action, kind, key, before_digest, after_digest, purpose]
+    # Everything above ran before the sequencer lock; from here until the caller commits, other
+    # writers wait, so the locked part is kept to one statement on PostgreSQL and two on SQLite.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            seq, time_us, leaf = _append_postgresql(cursor, columns, tail)
+        else:
+            seq, time_us, leaf = _append(cursor, columns, tail)
     entry = AuditEntry(
         seq=seq,
         time_us=time_us,
@@ -133,11 +132,56 @@ def audit_record(
         before_digest=before_digest,
         after_digest=after_digest,
         purpose=purpose,
-        leaf_hash=merkle.leaf_hash(body),
+        leaf_hash=leaf,
     )
-    entry.save(force_insert=True, using=using)
+    entry._state.adding = False
+    entry._state.db = using
     _ensure_checkpoints_scheduled(using)
     return entry
+
+
+_INSERT = (
+    "INSERT INTO audit_entry (seq, time_us, actor_id, actor_label, action, target_type, target_id, "
+    "before_digest, after_digest, purpose, leaf_hash) "
+)
+_APPEND_POSTGRESQL = (
+    "WITH s AS (UPDATE audit_sequencer SET last_seq = last_seq + 1 WHERE id = 1 "
+    "RETURNING last_seq, CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) AS t) "
+    "INSERT INTO audit_entry (seq, time_us, actor_id, actor_label, action, target_type, target_id, "
+    "before_digest, after_digest, purpose, leaf_hash) "
+    "SELECT last_seq, t, %s, %s, %s, %s, %s, %s, %s, %s, "
+    "sha256(decode('00', 'hex') || convert_to(CAST(last_seq AS TEXT) || %s || CAST(t AS TEXT) || %s, 'UTF8')) "
+    "FROM s RETURNING seq, time_us, leaf_hash"
+)
+_MISSING = "the audit sequencer row is missing: run `sifa migrate`"
+
+
+def _append(cursor: Any, columns: list[Any], tail: str) -> tuple[int, int, bytes]:
+    """Take the next number (locking the sequencer row until commit), then insert the entry."""
+    cursor.execute("UPDATE audit_sequencer SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq")
+    row = cursor.fetchone()
+    if row is None:
+        raise AuditError(_MISSING)
+    seq = int(row[0])
+    time_us = time.time_ns() // 1000
+    leaf = merkle.leaf_hash(f"{seq}{formats.SEPARATOR}{time_us}{tail}".encode())
+    cursor.execute(_INSERT + "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", [seq, time_us, *columns, leaf])
+    return seq, time_us, leaf
+
+
+def _append_postgresql(cursor: Any, columns: list[Any], tail: str) -> tuple[int, int, bytes]:
+    """Number, timestamp (the database clock, read under the lock) and insert in one round trip.
+
+    PostgreSQL hashes the entry bytes itself (`sha256`); the leaf is recomputed here and must agree.
+    """
+    cursor.execute(_APPEND_POSTGRESQL, [*columns, formats.SEPARATOR, tail])
+    row = cursor.fetchone()
+    if row is None:
+        raise AuditError(_MISSING)
+    seq, time_us, leaf = int(row[0]), int(row[1]), bytes(row[2])
+    if leaf != merkle.leaf_hash(f"{seq}{formats.SEPARATOR}{time_us}{tail}".encode()):
+        raise AuditError("the database hashed the audit entry differently")
+    return seq, time_us, leaf
 
 
 _SCHEDULE_CHECK_INTERVAL = 60.0
