@@ -9,9 +9,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sifa.accounts.api import api_auth
 from sifa.accounts.api import router as accounts_router
 from sifa.audit.api import router as audit_router
+from sifa.cases.api import router as cases_router
+from sifa.consultation.api import router as consultation_router
 from sifa.core.errors import ErrorCode, SifaError
+from sifa.documents.api import router as documents_router
+from sifa.legal_aid.api import router as legal_aid_router
 from sifa.people.api import router as people_router
+from sifa.reconsideration.api import router as reconsideration_router
 from sifa.regions.api import router as regions_router
+from sifa.risk.api import router as risk_router
+from sifa.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="Sifa 智慧司法平台 API",
@@ -75,3 +82,10 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/people", people_router)
 api.add_router("/audit", audit_router)
+api.add_router("/cases", cases_router)
+api.add_router("/documents", documents_router)
+api.add_router("/legal-aid", legal_aid_router)
+api.add_router("/consultation", consultation_router)
+api.add_router("/reconsideration", reconsideration_router)
+api.add_router("/screening", screening_router)
+api.add_router("/risk", risk_router)

@@ -49,6 +49,13 @@ INSTALLED_APPS = [
     "sifa.regions",
     "sifa.accounts",
     "sifa.people",
+    "sifa.documents",
+    "sifa.cases",
+    "sifa.legal_aid",
+    "sifa.consultation",
+    "sifa.reconsideration",
+    "sifa.screening",
+    "sifa.risk",
     "sifa.portal",
     "sifa.workbench",
 ]

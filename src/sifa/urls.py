@@ -9,6 +9,13 @@ urlpatterns = [
     path("people/", include("sifa.people.urls")),
     path("regions/", include("sifa.regions.urls")),
     path("audit/", include("sifa.audit.urls")),
+    path("cases/", include("sifa.cases.urls")),
+    path("documents/", include("sifa.documents.urls")),
+    path("legal-aid/", include("sifa.legal_aid.urls")),
+    path("consultation/", include("sifa.consultation.urls")),
+    path("reconsideration/", include("sifa.reconsideration.urls")),
+    path("screening/", include("sifa.screening.urls")),
+    path("risk/", include("sifa.risk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sifa.portal.urls")),
 ]

@@ -1,0 +1,2 @@
+app_name = "legal_aid"
+urlpatterns: list = []
