@@ -153,9 +153,23 @@ def citizen_for_sms_code(*, phone: str, code: str) -> User | None:
         return None
     sms.used_at = timezone.now()
     sms.save(update_fields=["used_at"])
+    return citizen_ensure(mobile=number)
+
+
+@transaction.atomic
+def citizen_ensure(*, mobile: str, full_name: str = "") -> User:
+    """The citizen account for a mobile number, registered on first use."""
+    number = phone.parse_mobile(mobile)
+    key = phone_lookup(number)
     user = User.objects.filter(kind=AccountKind.CITIZEN, phone_hash=key).first()
     if user is None:
-        user = User(username=f"c_{secrets.token_hex(8)}", kind=AccountKind.CITIZEN, phone=number, phone_hash=key)
+        user = User(
+            username=f"c_{secrets.token_hex(8)}",
+            full_name=full_name,
+            kind=AccountKind.CITIZEN,
+            phone=number,
+            phone_hash=key,
+        )
         user.set_unusable_password()
         user.save()
         RoleGrant.objects.create(user=user, role=Role.CITIZEN)

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
-from sifa.accounts.services import staff_create, totp_device_create
+from sifa.accounts.services import citizen_ensure, staff_create, totp_device_create
 from sifa.core import idnumber
 from sifa.people.models import Person
 from sifa.people.services import PersonData, person_create
@@ -128,6 +128,7 @@ def demo_load() -> list[DemoAccount]:
         device = TOTPDevice.objects.filter(user=user).first() or totp_device_create(actor=None, user=user)
         secret = base64.b32encode(device.bin_key).decode()
         accounts.append(DemoAccount(username, full_name, orgs[org_key].name, [str(r) for r in roles], secret))
+    citizen_ensure(mobile=DEMO_CITIZEN_PHONE, full_name="群众 张大爷")
     clerk = {"370102": "bureau_county", "370103": "bureau_shizhong", "522701": "bureau_duyun"}
     for name, county, birth, seq, mobile in RESIDENTS:
         if Person.objects.filter(name=name, division_id=county).exists():
