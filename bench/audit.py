@@ -96,10 +96,10 @@ def _fmt_int(value: float) -> str:
 def _print_table(results: dict[str, dict[str, Any]], sizes: list[int]) -> bool:
     labels = list(results)
     width = 46
-    lines = [f"{'audit ledger':<{width}}" + "".join(f"{label:>16}" for label in labels)]
+    lines = [f"{'audit ledger':<{width}}" + "".join(f"{label:>19}" for label in labels)]
 
     def row(title: str, values: list[str]) -> None:
-        lines.append(f"{title:<{width}}" + "".join(f"{v:>16}" for v in values))
+        lines.append(f"{title:<{width}}" + "".join(f"{v:>19}" for v in values))
 
     r = [results[label] for label in labels]
     row("database", [x["server"] for x in r])
@@ -117,6 +117,7 @@ def _print_table(results: dict[str, dict[str, Any]], sizes: list[int]) -> bool:
         row("  ratio verify / hashlib", [f"{x['verify'][key]['ratio']:.1f}x" for x in r])
         row("  entries/s", [_fmt_int(x["verify"][key]["entries_per_s"]) for x in r])
         row("  checkpoints checked", [_fmt_int(x["verify"][key]["checkpoints"]) for x in r])
+        row("  inclusion proof of one entry (s)", [f"{x['verify'][key]['proof_seconds']:.2f}" for x in r])
         row("  (fill by bulk insert, s)", [f"{x['verify'][key]['fill_seconds']:.0f}" for x in r])
     lines.append("")
     for label in labels:
@@ -320,7 +321,7 @@ class Filler:
     def fill_to(self, size: int) -> float:
         from django.db import connection, transaction
 
-        from sifa.audit import checkpoints, formats, triggers
+        from sifa.audit import checkpoints, formats, tiles, triggers
 
         started = time.perf_counter()
         with connection.cursor() as cursor:
@@ -351,6 +352,7 @@ class Filler:
         if self.tree.size % CHECKPOINT_EVERY:
             checkpoints.write_file(checkpoints.sign(log_id=self.log_id, tree=self.tree))
             self.checkpoints += 1
+        tiles.fill(size)  # as the checkpoint task does after signing
         with connection.cursor() as cursor:
             cursor.execute("UPDATE audit_sequencer SET last_seq = %s WHERE id = 1", [size])
             for sql in triggers.statements(connection.vendor, create=True):
@@ -382,7 +384,7 @@ def child_main(sizes_arg: str) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from sifa.audit import checkpoints
+    from sifa.audit import checkpoints, proofs
     from sifa.audit.verify import verify_log
 
     sizes = sorted(int(s) for s in sizes_arg.split(","))
@@ -422,7 +424,12 @@ def child_main(sizes_arg: str) -> int:
         if not report.ok or report.entries != size:
             _log(f"verify FAILED: {report.problems[:3]}")
             return 1
+        started = time.perf_counter()
+        proof = proofs.inclusion_proof(seq=size // 2 + 1)
+        proof_seconds = time.perf_counter() - started
+        assert proof["tree_size"] == size
         result["verify"][str(size)] = {
+            "proof_seconds": proof_seconds,
             "seconds": seconds,
             "hashlib_seconds": filler.hashlib_seconds,
             "ratio": seconds / filler.hashlib_seconds,
@@ -432,7 +439,8 @@ def child_main(sizes_arg: str) -> int:
         }
         _log(
             f"verify {size:,}: {seconds:.1f} s, hashlib ceiling {filler.hashlib_seconds:.1f} s "
-            f"(ratio {seconds / filler.hashlib_seconds:.1f}x), {report.checkpoints_checked} checkpoints"
+            f"(ratio {seconds / filler.hashlib_seconds:.1f}x), {report.checkpoints_checked} checkpoints; "
+            f"one inclusion proof {proof_seconds:.2f} s"
         )
     print(json.dumps(result))
     return 0

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError
 
-from sifa.audit import merkle, selectors
+from sifa.audit import merkle, selectors, tiles
 from sifa.audit.treehead import TreeHead, TreeHeadError
 from sifa.core import crypto
 
@@ -189,4 +190,8 @@ def create(*, directory: Path | None = None) -> TreeHead | None:
     head = sign(log_id=log_id, tree=scanner.tree)
     path = write_file(head, directory)
     logger.info("audit checkpoint: %d entries, root %s, %s", head.tree_size, head.root_hash.hex(), path)
+    try:
+        tiles.fill(head.tree_size)
+    except DatabaseError:  # a cache: proofs fall back to the leaves
+        logger.exception("could not store audit tiles")
     return head

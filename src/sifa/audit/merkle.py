@@ -63,8 +63,13 @@ class CompactRange:
     def copy(self) -> "CompactRange":
         return CompactRange(self.size, self.hashes)
 
-    def _push(self, subtree: bytes, height: int) -> None:
+    def push_subtree(self, subtree: bytes, height: int) -> None:
         """Append the root of a perfect subtree of 2**height leaves; self.size must be a multiple of it."""
+        if self.size % (1 << height):
+            raise ValueError(f"a subtree of height {height} cannot start at leaf {self.size}")
+        self._push(subtree, height)
+
+    def _push(self, subtree: bytes, height: int) -> None:
         hashes = self.hashes
         carry = self.size >> height
         while carry & 1:

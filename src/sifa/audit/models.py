@@ -66,3 +66,23 @@ class AuditSequencer(models.Model):
 
     def __str__(self) -> str:
         return f"audit log {self.log_id} at {self.last_seq}"
+
+
+class AuditTile(models.Model):
+    """Cached root of a full tile: leaves [idx * 2**TILE_HEIGHT, (idx + 1) * 2**TILE_HEIGHT).
+
+    A cache so that proofs cost O(tile + size / tile) instead of O(size); written by the checkpointer,
+    never trusted: every proof is checked against the signed root before it is handed out.
+    """
+
+    idx = models.BigIntegerField(primary_key=True)
+    root = models.BinaryField(max_length=32)
+
+    class Meta:
+        managed = False
+        db_table = "audit_tile"
+        verbose_name = _("审计日志哈希瓦片")
+        verbose_name_plural = _("审计日志哈希瓦片")
+
+    def __str__(self) -> str:
+        return f"tile {self.idx}"

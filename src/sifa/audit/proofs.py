@@ -7,7 +7,7 @@ import base64
 from pathlib import Path
 from typing import Any
 
-from sifa.audit import checkpoints, formats, merkle, selectors
+from sifa.audit import checkpoints, formats, merkle, selectors, tiles
 from sifa.audit.models import AuditEntry
 from sifa.audit.treehead import TreeHead
 
@@ -40,7 +40,7 @@ def inclusion_proof(*, seq: int, tree_size: int | None = None, directory: Path |
         raise ProofError(f"entry {seq} does not exist") from exc
     body = formats.entry_bytes_from_fields(fields)
     leaf = merkle.leaf_hash(body)
-    path = merkle.inclusion_path(seq - 1, head.tree_size, selectors.subtree_root)
+    path = merkle.inclusion_path(seq - 1, head.tree_size, tiles.subtree_root)
     if not merkle.verify_inclusion(leaf, seq - 1, head.tree_size, path, head.root_hash):
         raise checkpoints.LedgerIntegrityError(
             f"entry {seq} does not prove against the checkpoint of size {head.tree_size}: run `sifa audit verify`"
@@ -66,7 +66,7 @@ def consistency_proof(*, old_size: int, new_size: int | None = None, directory: 
     old = _checkpoint(log_id, old_size, directory)
     if old.tree_size > new.tree_size:
         raise ProofError(f"tree size {old.tree_size} is larger than {new.tree_size}")
-    proof = merkle.consistency_path(old.tree_size, new.tree_size, selectors.subtree_root)
+    proof = merkle.consistency_path(old.tree_size, new.tree_size, tiles.subtree_root)
     if not merkle.verify_consistency(old.tree_size, new.tree_size, old.root_hash, new.root_hash, proof):
         raise checkpoints.LedgerIntegrityError(
             f"checkpoints {old.tree_size} and {new.tree_size} are not consistent: run `sifa audit verify`"
