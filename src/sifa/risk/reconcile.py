@@ -10,6 +10,7 @@ Discrepancy types and the rules behind them are documented in docs/risk.md.
 """
 
 import csv
+import io
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -293,3 +294,11 @@ def reconcile_files(
         steps.close()
         con.close()
     return report
+
+
+def read_output(text: str) -> Iterator[Row]:
+    """Rows of a discrepancy CSV written by `reconcile_files` (header skipped)."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    for row in reader:
+        yield (row[0], row[1], row[2], row[3], row[4])

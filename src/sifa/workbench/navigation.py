@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sifa.accounts.choices import PERSON_READ_ROLES, Role
+from sifa.documents.selectors import READ_ROLES as DOCUMENT_READ_ROLES
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,11 @@ WORKBENCH_NAV: tuple[NavEntry, ...] = (
     NavEntry(_("工作台首页"), "/workbench/", exact=True),
     NavEntry(_("人员档案"), "/people/", frozenset(PERSON_READ_ROLES)),
     NavEntry(_("机构"), "/regions/organisations/"),
+    NavEntry(_("文书"), "/documents/", frozenset(DOCUMENT_READ_ROLES)),
     NavEntry(_("审计"), "/audit/", frozenset({Role.AUDITOR})),
+    NavEntry(_("矛盾纠纷预警"), "/risk/disputes/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR, Role.ANALYST})),
+    NavEntry(_("台账比对"), "/risk/ledgers/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR})),
+    NavEntry(_("台账差异核查"), "/risk/discrepancies/", frozenset({Role.SUPERVISOR})),
 )
 
 
