@@ -21,6 +21,8 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     ROLE_CONFLICT = "role_conflict"
     RATE_LIMITED = "rate_limited"
+    STALE_VERSION = "stale_version"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -38,6 +40,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.ROLE_CONFLICT: 409,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.STALE_VERSION: 409,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 409,
 }
 
 DEFAULT_MESSAGES: dict[ErrorCode, Any] = {
@@ -55,6 +59,8 @@ DEFAULT_MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.CONFLICT: _("操作冲突，请刷新后重试。"),
     ErrorCode.ROLE_CONFLICT: _("系统管理员、安全管理员和审计管理员角色不得由同一账号兼任。"),
     ErrorCode.RATE_LIMITED: _("操作过于频繁，请稍后再试。"),
+    ErrorCode.STALE_VERSION: _("案件已被他人处理，请刷新后重试。"),
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: _("同一提交编号已用于内容不同的申请。"),
 }
 
 

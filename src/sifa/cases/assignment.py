@@ -1,0 +1,80 @@
+"""Choosing a handler: manual, round-robin, or weighted by open load and skill tags.
+
+Candidates are active staff holding the role, in organisations of the given kinds inside the case's
+county (the first six digits of its division code). Called by `services.case_transition` inside its
+transaction; the choice is traced with the transition's audit entry.
+"""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from sifa.accounts.choices import AccountKind
+from sifa.accounts.models import User
+from sifa.cases.models import AssignmentCursor, Case, CaseStatus, HandlerProfile
+from sifa.core.errors import ErrorCode, SifaError
+
+STRATEGIES = ("manual", "round_robin", "weighted")
+
+
+def candidates(*, case: Case, role: str, organisation_kinds: tuple[str, ...] = ()) -> QuerySet[User]:
+    users = User.objects.filter(
+        kind=AccountKind.STAFF,
+        is_active=True,
+        role_grants__role=role,
+        organisation__division__code__startswith=case.division_id[:6],
+    )
+    if organisation_kinds:
+        users = users.filter(organisation__kind__in=organisation_kinds)
+    return users.exclude(handler_profile__available=False).distinct().order_by("id")
+
+
+def _round_robin(pool: QuerySet[User], key: str) -> User:
+    cursor, _ = AssignmentCursor.objects.get_or_create(pool=key[:200])
+    cursor = AssignmentCursor.objects.select_for_update().get(pk=cursor.pk)
+    chosen = pool.filter(id__gt=cursor.last_user_id).first() or pool.first()
+    if chosen is None:
+        raise SifaError(ErrorCode.INVALID_INPUT, "没有可指派的承办人。", details={"handler_id": "none"})
+    cursor.last_user_id = chosen.pk
+    cursor.save(update_fields=["last_user_id"])
+    return chosen
+
+
+def _weighted(pool: QuerySet[User], skill: str) -> User:
+    """Least open load per unit of weight; people with the case's skill tag first if there are any."""
+    rows = list(pool.annotate(load=Count("handled_cases", filter=Q(handled_cases__status=CaseStatus.OPEN))))
+    if not rows:
+        raise SifaError(ErrorCode.INVALID_INPUT, "没有可指派的承办人。", details={"handler_id": "none"})
+    profiles = {p.user_id: p for p in HandlerProfile.objects.filter(user__in=[u.pk for u in rows])}
+
+    def skilled(user: Any) -> bool:
+        profile = profiles.get(user.pk)
+        return bool(skill) and profile is not None and skill in (profile.skills or [])
+
+    if any(skilled(u) for u in rows):
+        rows = [u for u in rows if skilled(u)]
+
+    def score(user: Any) -> tuple[float, int]:
+        profile = profiles.get(user.pk)
+        weight = max(profile.weight if profile else 1, 1)
+        return (user.load / weight, user.pk)
+
+    return min(rows, key=score)
+
+
+def pick(
+    *, case: Case, strategy: str, role: str, organisation_kinds: tuple[str, ...], handler_id: int | None = None
+) -> User:
+    pool = candidates(case=case, role=role, organisation_kinds=organisation_kinds)
+    if strategy == "manual" or handler_id is not None:
+        chosen = pool.filter(pk=handler_id).first() if handler_id is not None else None
+        if chosen is None:
+            raise SifaError(
+                ErrorCode.INVALID_INPUT, "请选择本辖区内可指派的承办人。", details={"handler_id": handler_id}
+            )
+        return chosen
+    if strategy == "round_robin":
+        return _round_robin(pool, f"{case.division_id[:6]}:{role}:{','.join(sorted(organisation_kinds))}")
+    if strategy == "weighted":
+        return _weighted(pool, case.skill)
+    raise SifaError(ErrorCode.INVALID_INPUT, details={"strategy": strategy})
