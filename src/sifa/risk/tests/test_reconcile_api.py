@@ -229,7 +229,7 @@ def test_ledger_page_upload_and_run_status(
 
 def test_ledger_page_shows_header_errors_next_to_the_field(staff_client: Callable[..., Client]) -> None:
     client = staff_client("370102", (Role.BUREAU_STAFF,))
-    upload = SimpleUploadedFile("p.csv", "case_no\nP1\n".encode())
+    upload = SimpleUploadedFile("p.csv", b"case_no\nP1\n")
     response = client.post("/risk/ledgers/", {"agency": "police", "file": upload})
     assert response.status_code == 200
     assert "suspect_name、suspect_id_number、charge、filed_date、transferred_date" in response.content.decode()
