@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("sifa.audit.urls")),
     path("cases/", include("sifa.cases.urls")),
     path("documents/", include("sifa.documents.urls")),
+    path("verify/", include("sifa.documents.verify_urls")),
     path("legal-aid/", include("sifa.legal_aid.urls")),
     path("consultation/", include("sifa.consultation.urls")),
     path("reconsideration/", include("sifa.reconsideration.urls")),

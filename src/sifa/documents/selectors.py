@@ -21,7 +21,7 @@ READ_ROLES = REVOKE_ROLES | {Role.LAWYER, Role.SUPERVISOR, Role.AUDITOR}
 
 
 def document_visible(*, user: Any) -> QuerySet[Document]:
-    return within_scope(Document.objects.all(), user, division_field="division_id", roles=READ_ROLES)
+    return within_scope(Document.objects.all(), user, roles=READ_ROLES)
 
 
 def document_list(*, user: Any, q: str = "", kind: str = "", case_ref: str = "") -> QuerySet[Document]:

@@ -10,8 +10,9 @@ Adding a kind is adding a file here::
         layout=layout,          # (context, issuer) -> Body
     )
 
-`required` names context fields; `"parties[].name"` means every item of the list `parties` needs
-a non-blank `name`. Missing fields are refused at issue time with one error naming all of them.
+`required` names context fields; `"applicant.name"` is a field of the mapping `applicant`;
+`"parties[].name"` means every item of the list `parties` needs a non-blank `name`. Missing
+fields are refused at issue time with one error naming all of them.
 """
 
 import importlib
@@ -75,6 +76,10 @@ def _blank(value: Any) -> bool:
 def _missing(context: Mapping[str, Any], spec: str) -> list[str]:
     head, _, rest = spec.partition("[].")
     if not rest:
+        outer, _, inner = spec.partition(".")
+        if inner:  # "applicant.name": a field of a nested mapping
+            nested = context.get(outer)
+            return [spec] if not isinstance(nested, Mapping) or _blank(nested.get(inner)) else []
         return [spec] if _blank(context.get(spec)) else []
     items = context.get(head)
     if _blank(items) or not isinstance(items, list | tuple):

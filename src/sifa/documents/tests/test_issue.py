@@ -169,9 +169,16 @@ def test_outer_rollback_leaves_files_that_the_sweep_removes(
 
     staff = make_staff("370102")
     kept = _issue(staff, agreement_context)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        stray = _issue(staff, agreement_context)
-        raise RuntimeError("the caller's transaction fails later")
+    strays: list[Document] = []
+
+    def caller_fails_after_issuing() -> None:
+        with transaction.atomic():
+            strays.append(_issue(staff, agreement_context))
+            raise RuntimeError("the caller's transaction fails later")
+
+    with pytest.raises(RuntimeError):
+        caller_fails_after_issuing()
+    stray = strays[0]
     assert Document.objects.count() == 1
     assert len(_media_files(settings)) == 4
 

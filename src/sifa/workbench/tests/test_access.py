@@ -60,6 +60,7 @@ def test_nav_for_marks_the_current_entry() -> None:
         ("工作台首页", "/workbench/", False),
         ("人员档案", "/people/", True),
         ("机构", "/regions/organisations/", False),
+        ("文书", "/documents/", False),
     ]
 
 
