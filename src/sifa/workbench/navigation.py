@@ -29,6 +29,9 @@ WORKBENCH_NAV: tuple[NavEntry, ...] = (
     NavEntry(_("机构"), "/regions/organisations/"),
     NavEntry(_("文书"), "/documents/", frozenset(DOCUMENT_READ_ROLES)),
     NavEntry(_("审计"), "/audit/", frozenset({Role.AUDITOR})),
+    NavEntry(_("矛盾纠纷预警"), "/risk/disputes/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR, Role.ANALYST})),
+    NavEntry(_("台账比对"), "/risk/ledgers/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR})),
+    NavEntry(_("台账差异核查"), "/risk/discrepancies/", frozenset({Role.SUPERVISOR})),
 )
 
 
