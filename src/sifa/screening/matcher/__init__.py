@@ -1,0 +1,131 @@
+"""The matcher: who on a watch list appears in a registry, with a score and the reasons.
+
+    hits = screen(watch, registry, engine="duckdb", threshold=0.9)
+
+`watch` has columns person_id,name,id_number,birth_date,gender; `registry` record_id,name,
+id_number,birth_date,gender (strings; empty = missing). The result has person_id, record_id, score
+(probability of the same person) and reasons, one row per pair at or above the threshold, sorted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sifa.core.errors import ErrorCode, SifaError
+from sifa.screening.matcher import engines
+from sifa.screening.matcher.prepare import prepare
+from sifa.screening.matcher.scoring import DEFAULT_THRESHOLD, reasons, score_pairs
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "REGISTRY_COLUMNS",
+    "WATCH_COLUMNS",
+    "ScreenResult",
+    "make_engine",
+    "score_frame",
+    "screen",
+]
+
+WATCH_COLUMNS = ["person_id", "name", "id_number", "birth_date", "gender"]
+REGISTRY_COLUMNS = ["record_id", "name", "id_number", "birth_date", "gender"]
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ScreenResult:
+    hits: pd.DataFrame
+    pairs_scored: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def score_frame(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Candidate pairs -> hits at or above `threshold` with their reasons (the shared scoring step)."""
+    if pairs.empty:
+        return pd.DataFrame(columns=engines.HIT_COLUMNS)
+    scored = score_pairs(pairs)
+    keep = np.nonzero(scored.score >= threshold)[0]
+    return pd.DataFrame(
+        {
+            "person_id": pairs["w_key"].to_numpy()[keep],
+            "record_id": pairs["r_key"].to_numpy()[keep],
+            "score": np.round(scored.score[keep], 6),
+            "reasons": reasons(scored, keep),
+        }
+    )
+
+
+def _check_columns(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SifaError(
+            ErrorCode.INVALID_INPUT, message=f"{what}缺少列：{', '.join(missing)}", details={"missing": missing}
+        )
+    key = frame[columns[0]].astype(str).str.strip()
+    if (key == "").any():
+        row = int(np.nonzero((key == "").to_numpy())[0][0]) + 2
+        raise SifaError(ErrorCode.INVALID_INPUT, message=f"{what}第 {row} 行缺少 {columns[0]}", details={"row": row})
+    dup = key.duplicated()
+    if dup.any():
+        row = int(np.nonzero(dup.to_numpy())[0][0]) + 2
+        raise SifaError(ErrorCode.INVALID_INPUT, message=f"{what}第 {row} 行 {columns[0]} 重复", details={"row": row})
+
+
+def make_engine(name: str, **options: object) -> engines.Engine:
+    if name == "duckdb":
+        return engines.DuckDBEngine(**options)  # type: ignore[arg-type]
+    if name == "spark":
+        return engines.SparkEngine(**options)  # type: ignore[arg-type]
+    raise SifaError(ErrorCode.INVALID_INPUT, message=f"未知引擎：{name}", details={"engine": name})
+
+
+def screen(
+    watch: pd.DataFrame,
+    registry: pd.DataFrame,
+    *,
+    engine: str | engines.Engine = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    batch_size: int = 50_000,
+    progress: Progress | None = None,
+) -> ScreenResult:
+    """Screen every watch-list person against the registry; see the module docstring."""
+    import time
+
+    _check_columns(watch, WATCH_COLUMNS, "名单")
+    _check_columns(registry, REGISTRY_COLUMNS, "登记库")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    w = prepare(watch, key="person_id")
+    r = prepare(registry, key="record_id")
+    n_batches = max(1, -(-len(w) // batch_size))
+    w["batch"] = (np.arange(len(w)) // batch_size).astype("int32")
+    timings["prepare"] = time.perf_counter() - started
+
+    eng = make_engine(engine) if isinstance(engine, str) else engine
+    try:
+        started = time.perf_counter()
+        eng.load("w_all", w)
+        eng.load("r", r)
+        eng.materialise("name_freq", engines.NAME_FREQ_SQL)
+        eng.materialise("py_freq", engines.PY_FREQ_SQL)
+        eng.materialise("totals", engines.TOTALS_SQL)
+        timings["load"] = time.perf_counter() - started
+        started = time.perf_counter()
+        parts: list[pd.DataFrame] = []
+        pairs_scored = 0
+        for done, (hits, pairs) in enumerate(eng.run_batches(n_batches, lambda f: score_frame(f, threshold)), 1):
+            parts.append(hits)
+            pairs_scored += pairs
+            if progress is not None:
+                progress(done, n_batches)
+        timings["match"] = time.perf_counter() - started
+    finally:
+        if isinstance(engine, str):
+            eng.close()
+    hits = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=engines.HIT_COLUMNS)
+    hits = hits.astype({"person_id": str, "record_id": str, "score": float})
+    hits = hits.sort_values(["person_id", "score", "record_id"], ascending=[True, False, True], ignore_index=True)
+    return ScreenResult(hits=hits, pairs_scored=pairs_scored, timings=timings)
