@@ -1,0 +1,165 @@
+"""E1 litigation risk: planted patterns found with evidence, clean data silent, windows, inputs, CLI."""
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from django.core.management import call_command
+
+from sifa.core.errors import ErrorCode, SifaError
+from sifa.risk import litigation, litigation_data
+from sifa.risk.litigation import CASE_HEADERS, PARTY_HEADERS
+
+
+def _score(tmp_path: Path, since: str | None = None) -> list[tuple[str, ...]]:
+    out = io.StringIO()
+    litigation.score_files(cases=tmp_path / "cases.csv", parties=tmp_path / "parties.csv", out=out, since=since)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == list(litigation.OUTPUT_HEADERS)
+    return [tuple(r) for r in rows[1:]]
+
+
+def _write(tmp_path: Path, cases: list[dict[str, str]], parties: list[dict[str, str]]) -> None:
+    for name, headers, rows in (("cases", CASE_HEADERS, cases), ("parties", PARTY_HEADERS, parties)):
+        with (tmp_path / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(headers))
+            writer.writeheader()
+            writer.writerows({h: r.get(h, "") for h in headers} for r in rows)
+
+
+def _case(no: str, filed: str = "2024-06-01", **kw: str) -> dict[str, str]:
+    return {
+        "case_no": no,
+        "filed_date": filed,
+        "cause": "买卖合同纠纷",
+        "claim_text": f"诉请{no}",
+        "outcome": "pending",
+    } | kw
+
+
+def _party(no: str, role: str, name: str, **kw: str) -> dict[str, str]:
+    return {"case_no": no, "role": role, "name": name} | kw
+
+
+def test_planted_patterns_found_exactly(tmp_path: Path) -> None:
+    sink = litigation_data.write(tmp_path, 150, seed=4)
+    found = _score(tmp_path)
+    assert {(r[0], r[1]) for r in found} == sink.expected
+    assert len(found) == 11
+
+
+def test_clean_background_raises_nothing(tmp_path: Path) -> None:
+    litigation_data.write(tmp_path, 400, seed=9, plants=())
+    assert _score(tmp_path) == []
+
+
+def test_shared_phone_evidence_is_masked_and_scored(tmp_path: Path) -> None:
+    phone = "13912345678"
+    _write(
+        tmp_path,
+        [_case("A1", cause="民间借贷纠纷", debt_date="2024-05-30")],
+        [
+            _party("A1", "原告", "张三", phone=phone, id_number="370102199001011237"),
+            _party("A1", "被告", "李四", phone="139 1234 5678"),
+        ],
+    )
+    found = _score(tmp_path)
+    assert found == [
+        ("A1", "collusion", "虚假诉讼", "80", "high", "原告张三与被告李四：共用电话 139****5678"),
+        ("A1", "quick_loan_suit", "虚假诉讼", "80", "high", "借贷发生于 2024-05-30，2 天后即起诉（2024-06-01）"),
+    ]
+    assert phone not in str(found)
+
+
+def test_kinship_declared_on_either_side(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        [_case("K1")],
+        [
+            _party("K1", "plaintiff", "王五", id_number="370102199001011237"),
+            _party("K1", "defendant", "王六", id_number="370102198505054313", kin_id_numbers="1；370102199001011237"),
+        ],
+    )
+    assert _score(tmp_path) == [("K1", "collusion", "虚假诉讼", "50", "medium", "原告王五与被告王六：登记为亲属")]
+
+
+def test_templated_claims_outside_the_window_do_not_count(tmp_path: Path) -> None:
+    cases, parties = [], []
+    for k, filed in enumerate(["2022-01-01", "2022-06-01", "2023-01-05", "2023-03-01", "2023-06-01", "2023-09-01"]):
+        no = f"T{k}"
+        cases.append(_case(no, filed, claim_text=f"被告某{k}欠款{k * 1000}元未还"))
+        parties += [_party(no, "plaintiff", "赵七", id_number="370102199001011237"), _party(no, "defendant", f"某{k}")]
+    _write(tmp_path, cases, parties)
+    # within 365 days of T5 (2023-09-01) lie T2..T5 only: 4 < 5
+    assert _score(tmp_path) == []
+
+
+def test_repeat_needs_a_loss_closed_before_filing_on_the_same_cause(tmp_path: Path) -> None:
+    a = {"id_number": "370102199001011237"}
+    b = {"id_number": "370102198505054313"}
+    cases = [
+        _case("R1", "2023-01-01", outcome="plaintiff_lost", closed_date="2023-05-01"),
+        _case("R2", "2023-04-01"),  # filed before R1 closed
+        _case("R3", "2023-08-01", cause="租赁合同纠纷"),  # other cause
+        _case("R4", "2023-09-01"),
+    ]
+    parties = []
+    for no in ("R1", "R2", "R3", "R4"):
+        parties += [_party(no, "plaintiff", "甲", **a), _party(no, "defendant", "乙", **b)]
+    _write(tmp_path, cases, parties)
+    assert _score(tmp_path) == [
+        ("R4", "repeat_after_loss", "滥诉", "30", "medium", "原告甲在 R1 中败诉后再次起诉被告乙")
+    ]
+
+
+def test_since_limits_output_to_new_filings(tmp_path: Path) -> None:
+    sink = litigation_data.write(tmp_path, 50, seed=2)
+    found = _score(tmp_path, since="2024-07-01")
+    expected_new = {e for e in sink.expected if e[0].endswith(("8504号", "8505号", "8709号", "8710号", "8711号"))}
+    assert {(r[0], r[1]) for r in found} == expected_new
+
+
+def test_excel_input(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        [_case("X1")],
+        [_party("X1", "原告", "甲", agent="某律师"), _party("X1", "被告", "乙", agent="某律师")],
+    )
+    for name in ("cases", "parties"):
+        pd.read_csv(tmp_path / f"{name}.csv", dtype=str).to_excel(tmp_path / f"{name}.xlsx", index=False)
+    out = io.StringIO()
+    report = litigation.score_files(cases=tmp_path / "cases.xlsx", parties=tmp_path / "parties.xlsx", out=out)
+    assert out.getvalue().splitlines()[1] == "X1,collusion,虚假诉讼,50,medium,原告甲与被告乙：同一代理人 某律师"
+    assert (report.cases, report.parties, report.flagged_cases) == (1, 2, 1)
+
+
+def test_missing_columns_named(tmp_path: Path) -> None:
+    (tmp_path / "cases.csv").write_text("case_no,filed_date\n", encoding="utf-8")
+    (tmp_path / "parties.csv").write_text(",".join(PARTY_HEADERS) + "\n", encoding="utf-8")
+    with pytest.raises(SifaError) as caught:
+        _score(tmp_path)
+    assert caught.value.code == ErrorCode.INVALID_INPUT
+    assert caught.value.details["missing_columns"] == [
+        "cause",
+        "claim_text",
+        "claim_amount",
+        "debt_date",
+        "outcome",
+        "closed_date",
+    ]
+
+
+def test_cli_verb_with_hyphen(tmp_path: Path) -> None:
+    litigation_data.write(tmp_path, 30, seed=8)
+    stdout = io.StringIO()
+    args: list[Any] = ["--cases", tmp_path / "cases.csv", "--parties", tmp_path / "parties.csv"]
+    call_command("litigation-risk", *map(str, args), "--out", str(tmp_path / "f.csv"), "--no-progress", stdout=stdout)
+    text = stdout.getvalue()
+    assert "虚假诉讼\t5" in text
+    assert "滥诉\t3" in text
+    assert "涉众\t3" in text
+    assert "预警案件 11 件" in text
+    assert len((tmp_path / "f.csv").read_text(encoding="utf-8").splitlines()) == 12
