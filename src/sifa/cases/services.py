@@ -24,6 +24,7 @@ from sifa.accounts.models import User
 from sifa.audit.services import audit_record, canonical_json, state_digest
 from sifa.cases import assignment, registry
 from sifa.cases import calendar as cal
+from sifa.cases.access import can_see
 from sifa.cases.definitions import SENSITIVE_TYPES, Definition, FieldSpec, StageSpec, TransitionSpec, clean_fields
 from sifa.cases.models import (
     Alert,
@@ -213,6 +214,7 @@ def _document_context(
         "title": case.title,
         "organisation": case.organisation.name if case.organisation else "",
         "handler_name": case.handler.full_name if case.handler else "",
+        "handler_organisation": case.handler.organisation.name if case.handler and case.handler.organisation else "",
         "transition": t.name,
         "applied_on": f"{cal.local_date(case.created_at):%Y年%-m月%-d日}",
         "today": f"{cal.local_date(timezone.now()):%Y年%-m月%-d日}",
@@ -389,12 +391,7 @@ def _may_fire(actor: User, case: Case, t: TransitionSpec) -> bool:
 
 
 def _visible(actor: User, case: Case) -> bool:
-    if case.applicant_id is not None and case.applicant_id == actor.pk:
-        return True
-    if actor.kind != AccountKind.STAFF:
-        return False
-    prefix = actor.scope_prefix or ""
-    return case.handler_id == actor.pk or (bool(prefix) and case.division_id.startswith(prefix))
+    return can_see(actor, case)
 
 
 def case_transition(

@@ -65,5 +65,5 @@ def test_reassignment_is_traced(case, aid):
     assert AuditEntry.objects.count() == before + 1
     assert CaseEvent.objects.get(case=case, action="reassign").data == {"handler_id": aid["lawyers"][2].pk}
     with pytest.raises(SifaError) as refused:
-        case_assign(actor=aid["lawyers"][0], case_id=case.pk, handler_id=aid["lawyers"][1].pk)
-    assert refused.value.code == ErrorCode.FORBIDDEN
+        case_assign(actor=aid["lawyers"][2], case_id=case.pk, handler_id=aid["lawyers"][1].pk)
+    assert refused.value.code == ErrorCode.FORBIDDEN  # the handler sees the case but may not reassign it

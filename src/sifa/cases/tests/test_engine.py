@@ -201,7 +201,7 @@ def test_wrong_role_wrong_region_and_stale_version_change_nothing(world, citizen
     cases = [
         (bureau_staff, 1, ErrorCode.FORBIDDEN),
         (aid["far_officer"], 1, ErrorCode.NOT_FOUND),
-        (aid["lawyers"][0], 1, ErrorCode.FORBIDDEN),
+        (aid["lawyers"][0], 1, ErrorCode.NOT_FOUND),  # lawyers see only the cases assigned to them
         (aid["officer"], 7, ErrorCode.STALE_VERSION),
     ]
     for actor, version, code in cases:
