@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from sifa.documents.codes import grouped
 from sifa.documents.fonts import pdf_font
 from sifa.documents.layout import Body, Heading, Issuer, Para, Signatures, chinese_date
+from sifa.documents.linebreak import break_lines
 
 SEAL_RED = colors.Color(0.85, 0.07, 0.07)
 BODY_SIZE = 16  # 三号
@@ -201,18 +202,26 @@ def render_pdf(body: Body, issuer: Issuer, stamp: Stamp, *, author: str = "") ->
     story: list[Flowable] = [Title(body.title, font)]
     if body.number:
         story.append(Paragraph(escape(body.number), styles["number"]))
+    frame_width = doc.width - 12  # the frame pads 6 pt on each side
+
+    def wrapped(text: str, style: ParagraphStyle) -> Paragraph:
+        def measure(token: str) -> float:
+            return float(pdfmetrics.stringWidth(token, font, style.fontSize))
+
+        lines = break_lines(text, measure, frame_width - 0.5, style.firstLineIndent)
+        return Paragraph("<br/>".join(escape(line) for line in lines), style)
+
     for block in body.blocks:
         if isinstance(block, Para):
-            style = styles["body"] if block.indent else styles["flush"]
-            story.append(Paragraph(escape(block.text), style))
+            story.append(wrapped(block.text, styles["body"] if block.indent else styles["flush"]))
         elif isinstance(block, Heading):
-            story.append(Paragraph(escape(block.text), styles["heading"]))
+            story.append(wrapped(block.text, styles["heading"]))
         elif isinstance(block, Signatures):
             story.append(Spacer(1, 4 * mm))
             story.extend(Paragraph(escape(line) + "　" + "＿" * 6, styles["sign"]) for line in block.lines)
     closing: list[Flowable] = []
     if body.closing_note:
-        closing.append(Paragraph(escape(body.closing_note), styles["note"]))
+        closing.append(wrapped(body.closing_note, styles["note"]))
     if body.show_issuer:
         closing.extend(_issuer_flowables(issuer, font, styles))
     if closing:
