@@ -1,7 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sifa.risk.choices import Agency, Ruling
+from sifa.risk.choices import Agency, AlertKind, DisputeType, Ruling
 
 
 class LedgerUploadForm(forms.Form):
@@ -15,3 +17,31 @@ class RulingForm(forms.Form):
         choices=[(Ruling.CONFIRMED, Ruling.CONFIRMED.label), (Ruling.DISMISSED, Ruling.DISMISSED.label)],
     )
     note = forms.CharField(label=_("核查意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DisputeForm(forms.Form):
+    division_code = forms.ChoiceField(label=_("发生地（乡镇/村）"))
+    type = forms.ChoiceField(label=_("纠纷类型"), choices=DisputeType.choices)
+    reported_on = forms.DateField(label=_("排查上报日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("纠纷情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    amount = forms.DecimalField(label=_("涉及金额（元）"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    parties_count = forms.IntegerField(label=_("涉及人数"), min_value=1, initial=2)
+    vulnerable_parties = forms.IntegerField(label=_("弱势当事人人数（老幼病残孕）"), min_value=0, initial=0)
+    repeat_reports = forms.IntegerField(label=_("重复上报次数"), min_value=0, initial=0)
+    failed_mediations = forms.IntegerField(label=_("调解失败次数"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, divisions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["division_code"].choices = divisions  # type: ignore[attr-defined]
+
+
+class AlertResponseForm(forms.Form):
+    response = forms.CharField(label=_("处置情况"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AlertRuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("预警类别"), choices=AlertKind.choices)
+    dispute_type = forms.ChoiceField(
+        label=_("纠纷类型"), choices=[("", _("全部类型")), *DisputeType.choices], required=False
+    )
+    advice = forms.CharField(label=_("处置建议"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sifa.risk import views
+from sifa.risk import dispute_views, views
 
 app_name = "risk"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("runs/<int:run_id>/status/", views.run_status, name="run_status"),
     path("discrepancies/", views.discrepancy_board, name="discrepancies"),
     path("discrepancies/<int:discrepancy_id>/", views.discrepancy_detail, name="discrepancy"),
+    path("disputes/", dispute_views.board, name="board"),
+    path("disputes/new/", dispute_views.dispute_new, name="dispute_new"),
+    path("disputes/<int:dispute_id>/", dispute_views.dispute_detail, name="dispute"),
+    path("alerts/<int:alert_id>/respond/", dispute_views.alert_respond, name="alert_respond"),
+    path("rules/", dispute_views.rules, name="rules"),
 ]
