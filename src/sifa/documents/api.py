@@ -34,6 +34,12 @@ class VerifyOut(Schema):
     status: str
 
 
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict[str, object] | list[object]
+
+
 class PublicKeyOut(Schema):
     algorithm: str
     public_key: str
@@ -66,7 +72,7 @@ class DocumentOut(Schema):
         return str(obj.division_id)
 
 
-@router.get("/verify/{code}", auth=None, response=VerifyOut, summary="核验文书（公开）")
+@router.get("/verify/{code}", auth=None, response={200: VerifyOut, 404: ErrorOut}, summary="核验文书（公开）")
 def verify(request: HttpRequest, code: str) -> VerifyOut:
     facts = selectors.document_verify_facts(code=code)
     return VerifyOut(**{**facts.__dict__, "status": facts.status})
@@ -89,6 +95,6 @@ def document_list(request: HttpRequest, q: str = "", kind: str = "", case_ref: s
     return selectors.document_list(user=request.user, q=q, kind=kind, case_ref=case_ref)
 
 
-@router.get("/{int:document_id}", response=DocumentOut, summary="文书详情（本辖区）")
+@router.get("/{int:document_id}", response={200: DocumentOut, 404: ErrorOut}, summary="文书详情（本辖区）")
 def document_detail(request: HttpRequest, document_id: int) -> Document:
     return selectors.document_get(user=request.user, document_id=document_id)

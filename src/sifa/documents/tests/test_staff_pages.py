@@ -107,3 +107,39 @@ def test_sidebar_has_the_documents_entry(staff_client: Any) -> None:
     html = staff_client("370102").get("/documents/").content.decode()
     assert 'href="/documents/"' in html
     assert ">文书</a>" in html
+
+
+def test_api_list_and_detail_in_scope(staff_client: Any, agreement: Document) -> None:
+    own = staff_client("370102").get("/api/v1/documents/").json()
+    other = staff_client("370103").get("/api/v1/documents/").json()
+    detail = staff_client("370100").get(f"/api/v1/documents/{agreement.pk}").json()
+
+    assert [d["code"] for d in own["items"]] == [agreement.code]
+    assert own["count"] == 1
+    assert other == {"items": [], "count": 0}
+    assert detail["code"] == agreement.code
+    assert detail["kind_name"] == "人民调解协议书"
+    assert detail["division_code"] == "370102001"
+    assert detail["verify_url"] == f"http://127.0.0.1:8000/verify/{agreement.code}"
+
+
+def test_document_get_for_case_ref_ties_the_document_to_its_case(
+    make_staff: Any, agreement_context: dict[str, Any]
+) -> None:
+    from sifa.core.errors import ErrorCode, SifaError
+    from sifa.documents.selectors import document_get_for_case_ref
+
+    document = document_issue(
+        actor=make_staff("370102"),
+        kind="mediation_agreement",
+        title="人民调解协议书",
+        context=agreement_context,
+        division_code="370102",
+        case_ref="MED-7",
+    )
+
+    assert document_get_for_case_ref(case_ref="MED-7", document_id=document.pk) == document
+    for case_ref in ("MED-8", ""):
+        with pytest.raises(SifaError) as caught:
+            document_get_for_case_ref(case_ref=case_ref, document_id=document.pk)
+        assert caught.value.code == ErrorCode.NOT_FOUND
