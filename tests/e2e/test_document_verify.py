@@ -53,4 +53,8 @@ def test_citizen_verifies_the_pdf_they_hold(
     page.get_by_role("button", name="上传并核验").click()
     assert page.locator("#upload-result").inner_text().startswith("已被篡改")
     assert_no_serious_axe_violations(page)
+
+    page.set_viewport_size({"width": 360, "height": 740})  # a phone, as when arriving from the QR code
+    page.goto(f"{live_server.url}/verify/{document.code}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page_errors == []
