@@ -19,6 +19,7 @@ from typing import Any
 import jieba
 
 from sifa.core.text import normalise
+from sifa.risk.choices import DisputeType
 
 LEXICON: dict[str, tuple[str, ...]] = {
     "threat": (
@@ -132,6 +133,10 @@ def signals(text: str) -> dict[str, list[str]]:
     return found
 
 
+def _type_label(value: str) -> str:
+    return str(DisputeType(value).label) if value in DisputeType.values else value
+
+
 def level_of(score: int) -> str:
     return next(level for bound, level in LEVELS if score >= bound)
 
@@ -146,7 +151,7 @@ def rule_score(facts: DisputeFacts, *, as_of: date) -> Scored:
     amount = float(facts.amount or 0)
     days = facts.days_unresolved(as_of)
     factors = [
-        Factor("type", "纠纷类型", facts.type, TYPE_POINTS.get(facts.type, 3)),
+        Factor("type", "纠纷类型", _type_label(facts.type), TYPE_POINTS.get(facts.type, 3)),
         Factor("amount", "涉及金额（元）", amount, _steps(amount, ((1_000_000, 15), (100_000, 10), (10_000, 5)))),
         Factor("parties", "涉及人数", facts.parties_count, _steps(facts.parties_count, ((30, 25), (10, 18), (5, 12)))),
         Factor("vulnerable", "弱势当事人人数", facts.vulnerable_parties, min(10, 5 * facts.vulnerable_parties)),

@@ -60,7 +60,7 @@ def test_rule_score_lists_every_factor() -> None:
     )
     scored = dispute_scoring.rule_score(facts, as_of=AS_OF)
     assert [(f.key, f.value, f.points) for f in scored.factors] == [
-        ("type", "land", 12),
+        ("type", "土地山林纠纷", 12),
         ("amount", 50000.0, 5),
         ("parties", 12, 18),
         ("failed", 2, 14),
