@@ -3,7 +3,6 @@ supervision board, notifications, follow-ups. Files travel base64-encoded inside
 
 import base64
 import binascii
-import io
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +14,7 @@ from ninja.responses import Status
 
 from sifa.cases import registry, selectors, services
 from sifa.cases.models import Case
-from sifa.cases.presenters import case_row, stage_name
+from sifa.cases.presenters import case_row
 from sifa.core.errors import ErrorCode, SifaError
 
 router = Router(tags=["cases"])
@@ -395,6 +394,3 @@ def case_rate(request: HttpRequest, case_id: int, payload: RatingIn) -> Status[d
     return Status(
         201, {"score": rating.score, "comment": rating.comment, "follow_up_opened": hasattr(rating.case, "follow_up")}
     )
-
-
-_ = (io, stage_name)

@@ -5,7 +5,9 @@ from django.utils.translation import gettext as _
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public portal's front page: service catalogue, 12348 hotline, login choices."""
-    return render(request, "portal/home.html")
+    from sifa.portal.hall import live_services
+
+    return render(request, "portal/home.html", {"live": live_services()})
 
 
 def _error_page(request: HttpRequest, status: int, title: str, template: str = "portal/error.html") -> HttpResponse:

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sifa.accounts.choices import PERSON_READ_ROLES, Role
+from sifa.cases.access import OVERSIGHT_ROLES as CASE_OVERSIGHT_ROLES
 from sifa.documents.selectors import READ_ROLES as DOCUMENT_READ_ROLES
 
 
@@ -25,6 +26,12 @@ class NavEntry:
 
 WORKBENCH_NAV: tuple[NavEntry, ...] = (
     NavEntry(_("工作台首页"), "/workbench/", exact=True),
+    NavEntry(_("我的待办"), "/cases/tasks/"),
+    NavEntry(_("辖区案件"), "/cases/", frozenset(CASE_OVERSIGHT_ROLES), exact=True),
+    NavEntry(_("期限督办"), "/cases/board/", frozenset(CASE_OVERSIGHT_ROLES)),
+    NavEntry(_("回访任务"), "/cases/follow-ups/", frozenset({Role.SUPERVISOR})),
+    NavEntry(_("法律援助奖补"), "/legal-aid/subsidies/", frozenset({Role.LEGAL_AID_OFFICER, Role.SUPERVISOR})),
+    NavEntry(_("站内通知"), "/cases/notifications/"),
     NavEntry(_("人员档案"), "/people/", frozenset(PERSON_READ_ROLES)),
     NavEntry(_("机构"), "/regions/organisations/"),
     NavEntry(_("文书"), "/documents/", frozenset(DOCUMENT_READ_ROLES)),

@@ -58,6 +58,8 @@ def test_nav_for_marks_the_current_entry() -> None:
 
     assert [(str(link.label), link.path, link.current) for link in links] == [
         ("工作台首页", "/workbench/", False),
+        ("我的待办", "/cases/tasks/", False),
+        ("站内通知", "/cases/notifications/", False),
         ("人员档案", "/people/", True),
         ("机构", "/regions/organisations/", False),
         ("文书", "/documents/", False),
