@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,7 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from sifa.core.errors import ErrorCode, SifaError
-from sifa.risk import selectors, services
+from sifa.risk import disputes, selectors, services
 
 router = Router(tags=["risk"])
 
@@ -121,3 +122,85 @@ def discrepancy_rule(request: HttpRequest, discrepancy_id: int, payload: RulingI
         ruling=payload.ruling,
         note=payload.note,
     )
+
+
+# ---- E5: disputes, alerts, situation ----
+
+
+class DisputeIn(Schema):
+    division_code: str = Field(..., max_length=16, description="乡镇（街道）或村（社区）区划代码")
+    type: str = Field(..., description="纠纷类型代码，如 land、labour、neighbour")
+    reported_on: date
+    description: str = Field(..., min_length=1, max_length=5000)
+    amount: Decimal | None = Field(None, ge=0)
+    parties_count: int = Field(2, ge=1)
+    vulnerable_parties: int = Field(0, ge=0)
+    repeat_reports: int = Field(0, ge=0)
+    failed_mediations: int = Field(0, ge=0)
+
+
+class AlertOut(Schema):
+    id: int
+    dispute_id: int
+    division_code: str = Field(..., alias="division_id")
+    kind: str
+    advice: str
+    status: str
+    response: str
+    created_at: datetime
+    responded_at: datetime | None
+
+
+class DisputeOut(Schema):
+    id: int
+    division_code: str = Field(..., alias="division_id")
+    type: str
+    reported_on: date
+    description: str
+    parties_count: int
+    score: int
+    level: str
+    explanation: dict[str, Any]
+    alerts: list[AlertOut]
+
+    @staticmethod
+    def resolve_alerts(obj: Any) -> list[Any]:
+        return list(obj.alerts.all())
+
+
+class ResponseIn(Schema):
+    response: str = Field(..., min_length=1, max_length=4000)
+
+
+@router.post("/disputes", response={201: DisputeOut}, summary="上报矛盾纠纷（评分、红色预警、通知乡镇和县级）")
+def dispute_report(request: HttpRequest, payload: DisputeIn) -> Status[Any]:
+    dispute = disputes.dispute_report(actor=request.user, data=disputes.DisputeData(**payload.dict()))  # type: ignore[arg-type]
+    return Status(201, dispute)
+
+
+@router.get("/disputes", response=list[DisputeOut], summary="矛盾纠纷（本辖区，按风险系数排序）")
+@paginate(LimitOffsetPagination)
+def dispute_list(request: HttpRequest, level: str = "") -> Any:
+    qs = disputes.dispute_list(user=request.user).prefetch_related("alerts")
+    return qs.filter(level=level) if level else qs
+
+
+@router.get("/disputes/{dispute_id}", response=DisputeOut, summary="纠纷风险详情（含评分依据）")
+def dispute_get(request: HttpRequest, dispute_id: int) -> Any:
+    return disputes.dispute_get(user=request.user, dispute_id=dispute_id)
+
+
+@router.get("/alerts", response=list[AlertOut], summary="红色预警（本辖区）")
+@paginate(LimitOffsetPagination)
+def alert_list(request: HttpRequest, status: str = "") -> Any:
+    return disputes.alert_list(user=request.user, status=status)
+
+
+@router.post("/alerts/{alert_id}/response", response=AlertOut, summary="记录预警处置情况（留痕）")
+def alert_respond(request: HttpRequest, alert_id: int, payload: ResponseIn) -> Any:
+    return disputes.alert_respond(actor=request.user, alert_id=alert_id, response=payload.response)  # type: ignore[arg-type]
+
+
+@router.get("/situation", summary="纠纷态势：各下级区划本年与上年数量、风险等级、按月趋势")
+def situation(request: HttpRequest, year: int) -> dict[str, Any]:
+    return disputes.situation(user=request.user, year=year)
