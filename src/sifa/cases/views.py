@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sifa.accounts.choices import Role
+from sifa.accounts.models import User
 from sifa.audit.services import audit_record
 from sifa.cases import assignment, registry, selectors, services
 from sifa.cases.access import OVERSIGHT_ROLES, can_see
