@@ -16,7 +16,6 @@ from sifa.accounts.models import User
 from sifa.audit.services import audit_record
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.scope import within_scope
-from sifa.core.text import normalise
 from sifa.regions.choices import DivisionLevel, OrganisationKind
 from sifa.regions.models import Division, Organisation
 from sifa.regions.selectors import division_get, division_path
@@ -140,7 +139,7 @@ def dispute_report(*, actor: User, data: DisputeData, as_of: date | None = None)
         )
     if data.type not in DisputeType.values:
         raise SifaError(ErrorCode.INVALID_INPUT, details={"type": "unknown"})
-    description = normalise(data.description)
+    description = data.description.strip()  # stored as written; scoring normalises its own copy
     if not description:
         raise SifaError(ErrorCode.INVALID_INPUT, message="请填写纠纷情况。", details={"description": "required"})
     with transaction.atomic():

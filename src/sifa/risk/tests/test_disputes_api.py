@@ -27,7 +27,7 @@ def test_report_through_the_api_returns_score_explanation_and_alerts(staff_clien
     assert response.status_code == 201
     body = response.json()
     assert (body["score"], body["level"]) == (74, "red")
-    assert body["description"] == "工地拖欠四十名工人工资，工人扬言要堵路并集体上访"
+    assert body["description"] == HIGH["description"]
     assert [(f["key"], f["points"]) for f in body["explanation"]["factors"]] == [
         ("type", 12),
         ("amount", 10),
