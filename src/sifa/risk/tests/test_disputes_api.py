@@ -35,7 +35,7 @@ def test_report_through_the_api_returns_score_explanation_and_alerts(staff_clien
         ("failed", 7),
         ("gathering", 20),
     ]
-    assert body["explanation"]["signals"] == {"gathering": ["堵路", "集体上访"]}
+    assert body["explanation"]["signals"] == {"gathering": ["集体上访", "堵路"]}
     assert [(a["kind"], a["status"]) for a in body["alerts"]] == [("collective", "open")]
     listed = client.get("/api/v1/risk/alerts?status=open").json()
     assert listed["count"] == 1
