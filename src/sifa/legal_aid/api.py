@@ -2,13 +2,14 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from sifa.accounts.models import User
 from sifa.legal_aid import selectors, services
 from sifa.legal_aid.models import SubsidyRecord
 
@@ -51,7 +52,6 @@ def subsidy_list(request: HttpRequest) -> Any:
 
 @router.post("/subsidies", response={201: SubsidyOut}, summary="登记已结案件的办案补贴（法律援助工作人员）")
 def subsidy_record(request: HttpRequest, payload: SubsidyIn) -> Status[dict[str, Any]]:
-    record = services.subsidy_record(
-        actor=request.user, case_id=payload.case_id, amount=payload.amount, basis=payload.basis
-    )  # type: ignore[arg-type]
+    actor = cast(User, request.user)
+    record = services.subsidy_record(actor=actor, case_id=payload.case_id, amount=payload.amount, basis=payload.basis)
     return Status(201, _out(record))
