@@ -16,8 +16,10 @@ from sifa.documents.kinds import kind_name
 from sifa.documents.models import Document
 
 # Who may revoke a document in their scope, and who may read documents (list, detail, download).
+# The three MLPS administrators (system, security, audit) are not among them: their work is the
+# platform and its audit log, not the files, which hold personal data.
 REVOKE_ROLES = frozenset({Role.BUREAU_STAFF, Role.LEGAL_AID_OFFICER, Role.NOTARY, Role.MEDIATOR})
-READ_ROLES = REVOKE_ROLES | {Role.LAWYER, Role.SUPERVISOR, Role.AUDITOR}
+READ_ROLES = REVOKE_ROLES | {Role.LAWYER, Role.SUPERVISOR}
 
 
 def document_visible(*, user: Any) -> QuerySet[Document]:

@@ -143,3 +143,10 @@ def test_document_get_for_case_ref_ties_the_document_to_its_case(
         with pytest.raises(SifaError) as caught:
             document_get_for_case_ref(case_ref=case_ref, document_id=document.pk)
         assert caught.value.code == ErrorCode.NOT_FOUND
+
+
+def test_administrators_do_not_read_documents(staff_client: Any, agreement: Document) -> None:
+    client = staff_client("370102", roles=(Role.AUDITOR,))
+
+    assert client.get(f"/documents/{agreement.pk}/").status_code == 404
+    assert agreement.code not in client.get("/documents/").content.decode()
