@@ -18,13 +18,16 @@ logger = logging.getLogger(__name__)
 
 
 def supervisors_for(case: Case) -> list[User]:
-    """Supervisors of the handling organisation, else of the county's own organisations, else any in the county."""
+    """Supervisors of the handling organisation, else of the county's organisations, else of the city, province."""
     users = User.objects.filter(is_active=True, role_grants__role=Role.SUPERVISOR)
     found = list(users.filter(organisation_id=case.organisation_id).order_by("id")) if case.organisation_id else []
     if not found:
         found = list(users.filter(organisation__division_id=case.division_id[:6]).order_by("id"))
     if not found:
         found = list(users.filter(organisation__division__code__startswith=case.division_id[:6]).order_by("id"))
+    for upper in (case.division_id[:4] + "00", case.division_id[:2] + "0000"):  # then the city, the province
+        if not found:
+            found = list(users.filter(organisation__division_id=upper).order_by("id"))
     return found
 
 
