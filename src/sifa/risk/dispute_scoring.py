@@ -196,7 +196,7 @@ FEATURES = (
 FEATURE_LABELS = {
     **{f"type_{t}": f"类型：{t}" for t in TYPES},
     "log_amount": "涉及金额（对数）",
-    "parties": "涉及人数",
+    "parties": "涉及人数（对数）",
     "vulnerable": "弱势当事人人数",
     "repeats": "重复上报次数",
     "failed": "调解失败次数",
@@ -212,7 +212,7 @@ def features(facts: DisputeFacts, *, as_of: date, found: dict[str, list[str]] | 
     row = [1.0 if facts.type == t else 0.0 for t in TYPES]
     row += [
         math.log1p(float(facts.amount or 0)),
-        float(min(facts.parties_count, 200)),
+        math.log1p(float(facts.parties_count)),
         float(facts.vulnerable_parties),
         float(facts.repeat_reports),
         float(facts.failed_mediations),

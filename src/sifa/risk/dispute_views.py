@@ -16,11 +16,13 @@ from sifa.risk.choices import (
     ALERT_RESPOND_ROLES,
     DISPUTE_READ_ROLES,
     DISPUTE_REPORT_ROLES,
+    MODEL_APPROVE_ROLES,
+    MODEL_TRAIN_ROLES,
     RULE_EDIT_ROLES,
     AlertStatus,
     RiskLevel,
 )
-from sifa.risk.forms import AlertResponseForm, AlertRuleForm, DisputeForm
+from sifa.risk.forms import AlertResponseForm, AlertRuleForm, DisputeForm, ModelDecisionForm
 from sifa.workbench.access import roles_required
 
 MAP_NAMES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
@@ -120,3 +122,40 @@ def rules(request: HttpRequest) -> HttpResponse:
             return redirect("risk:rules")
     context = {"form": form, "rules": disputes.rules_for(user=request.user), "defaults": disputes.DEFAULT_ADVICE}
     return render(request, "risk/rules.html", context)
+
+
+@roles_required(*(MODEL_TRAIN_ROLES | MODEL_APPROVE_ROLES))
+def models(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            disputes.model_train(actor=request.user)  # type: ignore[arg-type]
+        except SifaError as exc:
+            error = exc.message
+        else:
+            return redirect("risk:models")
+    rows = [(m, ModelDecisionForm(prefix=f"m{m.pk}")) for m in disputes.model_list(user=request.user)[:20]]
+    can_decide = request.user.has_role(*MODEL_APPROVE_ROLES)  # type: ignore[union-attr]
+    return render(request, "risk/models.html", {"rows": rows, "error": error, "can_decide": can_decide})
+
+
+@roles_required(*MODEL_APPROVE_ROLES)
+def model_decide(request: HttpRequest, model_id: int) -> HttpResponse:
+    form = ModelDecisionForm(request.POST or None, prefix=f"m{model_id}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            disputes.model_decide(
+                actor=request.user,  # type: ignore[arg-type]
+                model_id=model_id,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except SifaError as exc:
+            add_error_from(form, exc)
+        else:
+            return redirect("risk:models")
+    rows = [
+        (m, form if m.pk == model_id else ModelDecisionForm(prefix=f"m{m.pk}"))
+        for m in disputes.model_list(user=request.user)[:20]
+    ]
+    return render(request, "risk/models.html", {"rows": rows, "error": "", "can_decide": True})

@@ -24,6 +24,8 @@ from sifa.risk.choices import (
     ALERT_RESPOND_ROLES,
     DISPUTE_READ_ROLES,
     DISPUTE_REPORT_ROLES,
+    MODEL_APPROVE_ROLES,
+    MODEL_TRAIN_ROLES,
     RULE_EDIT_ROLES,
     AlertKind,
     AlertStatus,
@@ -278,3 +280,72 @@ def situation(*, user: Any, year: int) -> dict[str, Any]:
         )
         out.append(row)
     return {"year": year, "rows": out, "months": months, "total": sum(r["total"] for r in out)}
+
+
+# ---- the trained model: trained on history, used only once an officer approves it ----
+
+
+def history_examples(*, division_prefix: str) -> list[Any]:
+    from sifa.risk.training import Example
+
+    closed = Dispute.objects.filter(division__code__startswith=division_prefix).exclude(outcome="")
+    return [
+        Example(
+            facts=facts_of(d),
+            as_of=d.resolved_on or d.reported_on,
+            escalated=d.outcome in ("criminal", "collective"),
+        )
+        for d in closed.order_by("pk")
+    ]
+
+
+def model_train(*, actor: User) -> RiskModel:
+    """Fit a candidate on the closed disputes of the actor's scope; it scores nothing until approved."""
+    from sifa.risk.training import fit
+
+    if not actor.has_role(*MODEL_TRAIN_ROLES) or actor.organisation is None:
+        raise SifaError(ErrorCode.FORBIDDEN)
+    division = actor.organisation.division
+    try:
+        params, metrics = fit(history_examples(division_prefix=division.prefix))
+    except ValueError as exc:
+        raise SifaError(
+            ErrorCode.INVALID_INPUT,
+            message="历史数据不足：至少需要 200 件已结纠纷，且化解与升级的各不少于 10 件。",
+            details={"history": "too_small"},
+        ) from exc
+    with transaction.atomic():
+        model = RiskModel.objects.create(division=division, params=params, metrics=metrics, trained_by=actor)
+        audit_record(actor=actor, action="risk.model_train", target=model, after={"metrics": metrics})
+    return model
+
+
+def model_list(*, user: Any) -> QuerySet[RiskModel]:
+    return within_scope(RiskModel.objects.all(), user, roles=MODEL_TRAIN_ROLES | MODEL_APPROVE_ROLES)
+
+
+def model_decide(*, actor: User, model_id: int, approve: bool, note: str) -> RiskModel:
+    """An officer approves a candidate (it replaces the rules in its division) or rejects it. Traced."""
+    if not actor.has_role(*MODEL_APPROVE_ROLES):
+        raise SifaError(ErrorCode.FORBIDDEN)
+    note = note.strip()
+    if not note:
+        raise SifaError(ErrorCode.INVALID_INPUT, message="请填写审批意见。", details={"note": "required"})
+    with transaction.atomic():
+        model = get_object_or_404(model_list(user=actor).select_for_update(), pk=model_id)
+        if model.status != ModelStatus.CANDIDATE:
+            raise SifaError(ErrorCode.CONFLICT, details={"status": model.status})
+        if approve:
+            RiskModel.objects.filter(division=model.division, status=ModelStatus.APPROVED).update(
+                status=ModelStatus.RETIRED
+            )
+        model.status = ModelStatus.APPROVED if approve else ModelStatus.REJECTED
+        model.decided_by, model.decided_at, model.decision_note = actor, timezone.now(), note
+        model.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(
+            actor=actor,
+            action="risk.model_approve" if approve else "risk.model_reject",
+            target=model,
+            after={"status": model.status, "note": note, "metrics": model.metrics},
+        )
+    return model

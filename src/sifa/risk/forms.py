@@ -45,3 +45,10 @@ class AlertRuleForm(forms.Form):
         label=_("纠纷类型"), choices=[("", _("全部类型")), *DisputeType.choices], required=False
     )
     advice = forms.CharField(label=_("处置建议"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ModelDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批结论"), choices=[("approve", _("批准使用（替代规则评分）")), ("reject", _("不批准"))]
+    )
+    note = forms.CharField(label=_("审批意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

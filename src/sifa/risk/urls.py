@@ -14,4 +14,6 @@ urlpatterns = [
     path("disputes/<int:dispute_id>/", dispute_views.dispute_detail, name="dispute"),
     path("alerts/<int:alert_id>/respond/", dispute_views.alert_respond, name="alert_respond"),
     path("rules/", dispute_views.rules, name="rules"),
+    path("models/", dispute_views.models, name="models"),
+    path("models/<int:model_id>/decide/", dispute_views.model_decide, name="model_decide"),
 ]
