@@ -116,7 +116,7 @@ def draw_seal(canvas: Canvas, cx: float, cy: float, name: str, font: str, radius
         canvas.translate(cx, cy)
         canvas.rotate(-angle)
         canvas.setFont(font, size)
-        canvas.drawCentredString(0, radius * 0.78 - size * 0.8, char)
+        canvas.drawCentredString(0, radius * 0.88 - size * 0.88, char)  # glyph tops near the ring
         canvas.restoreState()
     canvas.restoreState()
 

@@ -8,6 +8,7 @@ once they are older than a grace period.
 """
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from sifa.accounts.choices import AccountKind
 from sifa.audit.services import audit_record
+from sifa.core import idnumber
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.documents import codes, offline, signing
 from sifa.documents.choices import SignerRole
@@ -52,6 +54,14 @@ def _issuer_organisation(actor: Any, division_code: str) -> Organisation | None:
     return organisation
 
 
+_ID_OR_MOBILE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?![0-9A-Za-z])")
+
+
+def _has_identifier(text: str) -> bool:
+    """A resident ID number (valid checksum) or a mobile number inside `text`."""
+    return any((len(m) == 11 and m.startswith("1")) or idnumber.is_valid(m) for m in _ID_OR_MOBILE.findall(text))
+
+
 def _delete_quietly(storage: Storage, names: list[str]) -> None:
     for name in names:
         try:
@@ -75,6 +85,12 @@ def document_issue(
     title = (title or "").strip() or spec.name
     if len(title) > 200:
         raise SifaError(ErrorCode.INVALID_INPUT, "标题过长（最多 200 字）。", details={"title": "too_long"})
+    if _has_identifier(title):
+        raise SifaError(
+            ErrorCode.INVALID_INPUT,
+            "标题会在公开核验页显示，不得包含证件号码或手机号码。",
+            details={"title": "personal_data"},
+        )
     division = division_get(division_code)
     organisation = _issuer_organisation(actor, division.code)
     issuer_name = str(context.get("issuer") or (organisation.name if organisation else "")).strip()

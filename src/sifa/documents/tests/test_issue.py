@@ -187,3 +187,11 @@ def test_outer_rollback_leaves_files_that_the_sweep_removes(
 
     assert sorted(deleted) == sorted([stray.pdf.name, stray.docx.name])
     assert _media_files(settings) == sorted([kept.pdf.name, kept.docx.name])
+
+
+@pytest.mark.parametrize("title", [f"李秀英（{PARTY_A_ID}）调解协议", "王建国 13912345678 协议书"])
+def test_title_with_an_identifier_is_refused(make_staff: Any, agreement_context: dict[str, Any], title: str) -> None:
+    with pytest.raises(SifaError) as caught:
+        _issue(make_staff("370102"), agreement_context, title=title)
+    assert caught.value.details == {"title": "personal_data"}
+    assert Document.objects.count() == 0
