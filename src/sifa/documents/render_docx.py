@@ -161,6 +161,7 @@ def render_docx(body: Body, issuer: Issuer, stamp: Stamp) -> bytes:
         paragraph = info.paragraphs[0] if index == 0 else info.add_paragraph()
         _font(paragraph.add_run(text), BODY_FONT, 9).font.color.rgb = RGBColor(0, 0, 0)
     page = footer.paragraphs[0]
+    page._p.addprevious(table._tbl)  # code and QR first, page number under them
     page.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_number(page)
 
