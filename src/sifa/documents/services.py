@@ -32,6 +32,7 @@ from sifa.documents.models import Document, DocumentSignature
 from sifa.documents.render_docx import render_docx
 from sifa.documents.render_pdf import Stamp, render_pdf
 from sifa.documents.selectors import REVOKE_ROLES, document_get
+from sifa.documents.tasks import ensure_sweep_schedule
 from sifa.regions.models import Organisation
 from sifa.regions.selectors import division_get
 
@@ -156,6 +157,7 @@ def document_issue(
         except BaseException:
             _delete_quietly(storage, written)
             raise
+        transaction.on_commit(ensure_sweep_schedule)
         return document
     raise SifaError(ErrorCode.CONFLICT)  # pragma: no cover
 
