@@ -1,0 +1,160 @@
+"""Reads: the incremental check against loaded registries, warnings in scope, the thresholds report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db.models import Count, QuerySet
+
+from sifa.core.crypto import lookup_hash
+from sifa.core.errors import ErrorCode, SifaError
+from sifa.core.scope import within_scope
+from sifa.screening.choices import REVIEW_ROLES, WarningStatus
+from sifa.screening.matcher.prepare import prepare
+from sifa.screening.matcher.scoring import DEFAULT_THRESHOLD, reasons, score_pairs
+from sifa.screening.models import BlockKey, RegistryPerson, ScreeningWarning
+
+# Blocking keys stored per registry person (as keyed hashes) and probed per query: the same keys as
+# the bulk SQL (engines.BLOCKING_RULES). `bare` is stored only for people with neither ID nor birth
+# date; `name` for everyone, probed only by a bare query.
+_STORED = ["k_id17", "k_birth_sn", "k_birth_last", "k_regseq_sn", "k_mdseq", "k_regyr_sn"]
+
+
+def key_hash(kind: str, value: str) -> str:
+    return lookup_hash(f"{kind}:{value}", context="screening-block")[:32]
+
+
+def stored_key_hashes(row: Any) -> set[str]:
+    keys = {key_hash(k, getattr(row, k)) for k in _STORED if getattr(row, k) is not None}
+    if row.name_py is not None:
+        keys.add(key_hash("name", row.name_py))
+        if row.k_nameonly is not None:
+            keys.add(key_hash("bare", row.name_py))
+    return keys
+
+
+def _probe_key_hashes(row: Any) -> set[str]:
+    keys = {key_hash(k, getattr(row, k)) for k in _STORED if getattr(row, k) is not None}
+    if row.name_py is not None:
+        keys.add(key_hash("bare", row.name_py))  # registry people known by name only
+        if row.k_nameonly is not None:
+            keys.add(key_hash("name", row.name_py))  # a bare probe meets everyone of that name
+    return keys
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: RegistryPerson
+    score: float
+    reasons: str
+
+
+_TOTAL_CACHE: dict[str, tuple[float, int]] = {}
+
+
+def _registry_size() -> int:
+    cached = _TOTAL_CACHE.get("n")
+    if cached and time.monotonic() - cached[0] < 60:
+        return cached[1]
+    n = RegistryPerson.objects.count()
+    _TOTAL_CACHE["n"] = (time.monotonic(), n)
+    return n
+
+
+def person_check(
+    *,
+    name: str,
+    id_number: str = "",
+    birth_date: str = "",
+    gender: str = "",
+    registries: tuple[str, ...] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[Candidate]:
+    """One person against the loaded registries: candidates by hashed blocking keys, then the shared scorer."""
+    if not name.strip() and not id_number.strip():
+        raise SifaError(ErrorCode.INVALID_INPUT, message="请至少提供姓名或身份证号码。", details={"name": "required"})
+    probe = prepare(
+        pd.DataFrame(
+            [{"person_id": "probe", "name": name, "id_number": id_number, "birth_date": birth_date, "gender": gender}]
+        ),
+        key="person_id",
+    )
+    row = next(probe.itertuples(index=False))
+    hashes = _probe_key_hashes(row)
+    ids = BlockKey.objects.filter(key_hash__in=hashes).values_list("person_id", flat=True).distinct()
+    people = RegistryPerson.objects.filter(pk__in=list(ids)).select_related("division")
+    if registries:
+        people = people.filter(registry__in=registries)
+    found = list(people)
+    if not found:
+        return []
+    registry = prepare(
+        pd.DataFrame(
+            [
+                {
+                    "record_id": str(p.pk),
+                    "name": p.name,
+                    "id_number": p.id_number or "",
+                    "birth_date": p.birth_date.isoformat() if p.birth_date else "",
+                    "gender": p.gender,
+                }
+                for p in found
+            ]
+        ),
+        key="record_id",
+    )
+    pairs = pd.DataFrame({"w_key": ["probe"] * len(registry), "r_key": registry["key"].to_numpy()})
+    for column in ("name_n", "name_py", "id18", "id_ok", "birth8", "gender"):
+        pairs[f"w_{column}"] = [getattr(row, column)] * len(registry)
+        pairs[f"r_{column}"] = registry[column].to_numpy()
+    name_count = RegistryPerson.objects.filter(name_norm=row.name_n).count() if row.name_n else 0
+    pairs["name_cnt"] = name_count
+    pairs["py_cnt"] = name_count
+    pairs["n_total"] = _registry_size()
+    scored = score_pairs(pairs)
+    keep = np.nonzero(scored.score >= threshold)[0]
+    texts = reasons(scored, keep)
+    by_pk = {str(p.pk): p for p in found}
+    result = [
+        Candidate(by_pk[pairs["r_key"].iloc[i]], float(round(scored.score[i], 6)), text)
+        for i, text in zip(keep, texts, strict=True)
+    ]
+    return sorted(result, key=lambda c: (-c.score, c.person.pk))
+
+
+def warning_list(*, user: Any, status: str = "") -> QuerySet[ScreeningWarning]:
+    qs = within_scope(ScreeningWarning.objects.select_related("person", "division"), user, roles=REVIEW_ROLES)
+    return qs.filter(status=status) if status else qs
+
+
+def warning_get(*, user: Any, warning_id: int) -> ScreeningWarning:
+    warning = warning_list(user=user).filter(pk=warning_id).first()
+    if warning is None:
+        raise SifaError(ErrorCode.NOT_FOUND)
+    return warning
+
+
+def threshold_report(*, user: Any) -> list[dict[str, Any]]:
+    """Rulings per score band: how often warnings at each score were confirmed or dismissed."""
+    bands = [(0.0, 0.9), (0.9, 0.99), (0.99, 0.999), (0.999, 1.01)]
+    rows = []
+    qs = warning_list(user=user)
+    for low, high in bands:
+        counts = dict(
+            qs.filter(score__gte=low, score__lt=high).values_list("status").annotate(n=Count("id")).order_by()
+        )
+        ruled = counts.get(WarningStatus.CONFIRMED, 0) + counts.get(WarningStatus.DISMISSED, 0)
+        rows.append(
+            {
+                "band": f"{low:g}–{min(high, 1.0):g}",
+                "open": counts.get(WarningStatus.OPEN, 0),
+                "confirmed": counts.get(WarningStatus.CONFIRMED, 0),
+                "dismissed": counts.get(WarningStatus.DISMISSED, 0),
+                "confirm_rate": (counts.get(WarningStatus.CONFIRMED, 0) / ruled) if ruled else None,
+            }
+        )
+    return rows
