@@ -28,6 +28,10 @@ SIFA_SIGNING_KEY = env.str("SIFA_SIGNING_KEY")
 SIFA_CHECKPOINT_DIR = Path(env.str("SIFA_CHECKPOINT_DIR", default=str(VAR_DIR / "checkpoints")))
 SIFA_SMS_BACKEND = env.str("SIFA_SMS_BACKEND", default="sifa.accounts.sms.FileSmsBackend")
 SIFA_SMS_DIR = Path(env.str("SIFA_SMS_DIR", default=str(VAR_DIR / "sms")))
+# The address printed on documents and in their QR codes (https://sifa.sft.example.gov.cn).
+SIFA_PUBLIC_URL = env.str("SIFA_PUBLIC_URL", default="http://127.0.0.1:8000")
+# A licensed 仿宋 font for documents instead of the bundled WenQuanYi Micro Hei (path to .ttf/.ttc).
+SIFA_DOCUMENT_FONT = env.str("SIFA_DOCUMENT_FONT", default="")
 SIFA_MAX_UPLOAD_BYTES = env.int("SIFA_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 INSTALLED_APPS = [
