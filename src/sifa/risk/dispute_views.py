@@ -159,3 +159,13 @@ def model_decide(request: HttpRequest, model_id: int) -> HttpResponse:
         for m in disputes.model_list(user=request.user)[:20]
     ]
     return render(request, "risk/models.html", {"rows": rows, "error": "", "can_decide": True})
+
+
+@roles_required(*DISPUTE_READ_ROLES)
+def forecast_view(request: HttpRequest) -> HttpResponse:
+    try:
+        horizon = min(6, max(1, int(request.GET.get("months", "6"))))
+    except ValueError:
+        horizon = 6
+    result = disputes.forecast_for(user=request.user, horizon=horizon)
+    return render(request, "risk/forecast.html", {"result": result, "horizon": horizon, "choices": range(1, 7)})

@@ -349,3 +349,34 @@ def model_decide(*, actor: User, model_id: int, approve: bool, note: str) -> Ris
             after={"status": model.status, "note": note, "metrics": model.metrics},
         )
     return model
+
+
+def forecast_for(*, user: Any, horizon: int = 6, end: date | None = None) -> dict[str, Any]:
+    """Forecast of monthly dispute counts in the user's scope (all types, then each type with enough
+    history), with the rolling-origin accuracy of the total series against seasonal naive."""
+    import pandas as pd
+
+    from sifa.risk import forecast
+
+    end_day = end or timezone.localdate()
+    last = pd.Period(end_day, freq="M") - 1  # the last complete month
+    rows = list(
+        dispute_list(user=user).filter(reported_on__lte=last.end_time.date()).values_list("type", "reported_on")
+    )
+    out: dict[str, Any] = {"last_month": str(last), "horizon": horizon, "total": None, "types": []}
+    total = forecast.monthly_counts([d for _, d in rows], end=last)
+    if len(total) < forecast.MIN_MONTHS:
+        return out
+    out["total"] = {"forecast": forecast.forecast(total, horizon)}
+    if len(total) >= forecast.MIN_MONTHS + horizon:
+        out["total"]["backtest"] = forecast.backtest(total, horizon, origins=3)
+    first = total.index[0]
+    for value, label in DisputeType.choices:
+        series = forecast.monthly_counts([d for t, d in rows if t == value], end=last)
+        if len(series) == 0:
+            continue
+        series = series.reindex(pd.period_range(first, last, freq="M"), fill_value=0)
+        if series.sum() < forecast.MIN_MONTHS:  # too sparse to model
+            continue
+        out["types"].append({"type": value, "label": str(label), "forecast": forecast.forecast(series, horizon)})
+    return out

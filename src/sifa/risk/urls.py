@@ -15,5 +15,6 @@ urlpatterns = [
     path("alerts/<int:alert_id>/respond/", dispute_views.alert_respond, name="alert_respond"),
     path("rules/", dispute_views.rules, name="rules"),
     path("models/", dispute_views.models, name="models"),
+    path("forecast/", dispute_views.forecast_view, name="forecast"),
     path("models/<int:model_id>/decide/", dispute_views.model_decide, name="model_decide"),
 ]
