@@ -3,10 +3,12 @@ supervision board, notifications, follow-ups. Files travel base64-encoded inside
 
 import base64
 import binascii
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -18,6 +20,34 @@ from sifa.cases.presenters import case_row
 from sifa.core.errors import ErrorCode, SifaError
 
 router = Router(tags=["cases"])
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """limit/offset with upper bounds, so an absurd offset is a 422, not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=2_000_000_000)
+
+
+class Mapped(Sequence[Any]):
+    """A queryset presented row by row after slicing (the paginator counts and slices it lazily)."""
+
+    def __init__(self, queryset: QuerySet[Any], present: Callable[[Any], Any]) -> None:
+        self.queryset, self.present = queryset, present
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self.present(row) for row in self.queryset[index]]
+        return self.present(self.queryset[index])
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -175,6 +205,28 @@ def _files(files: dict[str, FileIn]) -> dict[str, Any]:
     return out
 
 
+def _notification(n: Any) -> dict[str, Any]:
+    return {
+        "id": n.pk,
+        "kind": n.kind,
+        "message": n.message,
+        "case_reference": n.case.reference if n.case else "",
+        "created_at": n.created_at,
+        "read": n.read_at is not None,
+    }
+
+
+def _follow_up(f: Any) -> dict[str, Any]:
+    return {
+        "id": f.pk,
+        "case_reference": f.case.reference,
+        "score": f.case.rating.score,
+        "status": f.status,
+        "due_at": f.due_at,
+        "outcome": f.outcome,
+    }
+
+
 def _verify_url(code: str) -> str:
     return f"/verify/{code}"
 
@@ -246,7 +298,7 @@ def case_submit(request: HttpRequest, payload: CaseSubmitIn) -> Status[dict[str,
 
 
 @router.get("/", response=list[CaseOut], summary="案件列表（本辖区或本人）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def case_list(
     request: HttpRequest,
     service: str = "",
@@ -260,13 +312,13 @@ def case_list(
     filters = selectors.CaseFilters(
         service=service, stage=stage, status=status, alert=alert, division=division, q=q, mine=mine
     )
-    return [case_row(c) for c in selectors.case_list(user=request.user, filters=filters)[:5000]]
+    return Mapped(selectors.case_list(user=request.user, filters=filters), case_row)
 
 
 @router.get("/tasks", response=list[CaseOut], summary="我的待办")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def my_tasks(request: HttpRequest) -> Any:
-    return [case_row(c) for c in selectors.my_tasks(user=request.user)[:5000]]
+    return Mapped(selectors.my_tasks(user=request.user), case_row)
 
 
 @router.get("/board", response=list[BoardCountOut], summary="期限督办看板：临期/超期案件数（按服务类型、区划）")
@@ -284,7 +336,7 @@ def board(request: HttpRequest, division: str = "", service: str = "") -> list[d
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="我的站内通知")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def notification_list(request: HttpRequest, unread: bool = False) -> Any:
     return [
         {
@@ -300,7 +352,7 @@ def notification_list(request: HttpRequest, unread: bool = False) -> Any:
 
 
 @router.get("/follow-ups", response=list[FollowUpOut], summary="回访任务（监督人员）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def follow_up_list(request: HttpRequest, status: str = "open") -> Any:
     return [
         {

@@ -6,10 +6,11 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from sifa.accounts.models import User
+from sifa.cases.api import BoundedPagination, Mapped
 from sifa.legal_aid import selectors, services
 from sifa.legal_aid.models import SubsidyRecord
 
@@ -45,9 +46,9 @@ def _out(r: SubsidyRecord) -> dict[str, Any]:
 
 
 @router.get("/subsidies", response=list[SubsidyOut], summary="法律援助办案补贴列表（本辖区）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def subsidy_list(request: HttpRequest) -> Any:
-    return [_out(r) for r in selectors.subsidy_list(user=request.user)[:5000]]
+    return Mapped(selectors.subsidy_list(user=request.user), _out)
 
 
 @router.post("/subsidies", response={201: SubsidyOut}, summary="登记已结案件的办案补贴（法律援助工作人员）")
