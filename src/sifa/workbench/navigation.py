@@ -39,6 +39,9 @@ WORKBENCH_NAV: tuple[NavEntry, ...] = (
     NavEntry(_("矛盾纠纷预警"), "/risk/disputes/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR, Role.ANALYST})),
     NavEntry(_("台账比对"), "/risk/ledgers/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR})),
     NavEntry(_("台账差异核查"), "/risk/discrepancies/", frozenset({Role.SUPERVISOR})),
+    NavEntry(_("核查预警"), "/screening/warnings/", frozenset({Role.INTEGRITY_OFFICER})),
+    NavEntry(_("核查信息库"), "/screening/registries/", frozenset({Role.INTEGRITY_OFFICER, Role.BUREAU_STAFF})),
+    NavEntry(_("律师执业申请"), "/screening/licences/", frozenset({Role.BUREAU_STAFF, Role.INTEGRITY_OFFICER})),
 )
 
 
