@@ -218,3 +218,41 @@ def ledgers(n: int, *, seed: int = 7, planted: dict[int, str] | None = None, rat
             )
     out.expected.sort()
     return out
+
+
+class _RowWriter:
+    """Looks like a list to `case_chain` (append) but writes each row straight to a CSV file."""
+
+    def __init__(self, stream: Any, headers: Iterable[str]) -> None:
+        self.writer = csv.DictWriter(stream, fieldnames=list(headers))
+        self.writer.writeheader()
+        self.count = 0
+
+    def append(self, row: dict[str, str]) -> None:
+        self.writer.writerow(row)
+        self.count += 1
+
+
+def write_ledgers(directory: Path, n: int, *, seed: int = 7, rate: float = 0.01) -> tuple[dict[str, Path], Ledgers]:
+    """Stream `n` case chains to police.csv / procuratorate.csv / court.csv (for 10^6-row benchmarks).
+
+    Returns the paths and a Ledgers whose `expected` holds the planted rows (the row lists stay empty)."""
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
+    paths = {agency: directory / f"{agency}.csv" for agency in (POLICE, PROCURATORATE, COURT)}
+    expected = Ledgers()
+    with (
+        paths[POLICE].open("w", encoding="utf-8", newline="") as p,
+        paths[PROCURATORATE].open("w", encoding="utf-8", newline="") as q,
+        paths[COURT].open("w", encoding="utf-8", newline="") as c,
+    ):
+        sink: Any = Ledgers()
+        sink.police, sink.procuratorate, sink.court = (
+            _RowWriter(p, HEADERS[POLICE]),
+            _RowWriter(q, HEADERS[PROCURATORATE]),
+            _RowWriter(c, HEADERS[COURT]),
+        )
+        for i in range(n):
+            pattern = rng.choice(PLANTABLE) if rng.random() < rate else "clean"
+            case_chain(i, rng, pattern, sink)
+        expected.expected = sorted(sink.expected)
+    return paths, expected

@@ -198,5 +198,5 @@ def write(directory: Path, n: int, *, seed: int = 1, plants: tuple[str, ...] = P
                 for j, kind in enumerate(plants):
                     _plant(kind, f"9{rounds:05d}{j}", rng, ids, sink)
         for j, kind in enumerate(plants):
-            _plant(kind, f"8{j}", rng, ids, sink)
+            _plant(kind, f"8{j:06d}", rng, ids, sink)
     return sink

@@ -118,7 +118,11 @@ def test_repeat_needs_a_loss_closed_before_filing_on_the_same_cause(tmp_path: Pa
 def test_since_limits_output_to_new_filings(tmp_path: Path) -> None:
     sink = litigation_data.write(tmp_path, 50, seed=2)
     found = _score(tmp_path, since="2024-07-01")
-    expected_new = {e for e in sink.expected if e[0].endswith(("8504号", "8505号", "8709号", "8710号", "8711号"))}
+    expected_new = {
+        e
+        for e in sink.expected
+        if e[0].endswith(("800000504号", "800000505号", "800000709号", "800000710号", "800000711号"))
+    }
     assert {(r[0], r[1]) for r in found} == expected_new
 
 
