@@ -69,8 +69,13 @@ def _add_months(start: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+# Used when the bureau has not configured a departure type (migration 0002 writes the same values).
+DEFAULT_RULE_MONTHS: dict[str, int | None] = {"retired": 24, "resigned": 24, "transferred": 24, "dismissed": None}
+
+
 def restriction_rules() -> dict[str, int | None]:
-    return dict(RestrictionRule.objects.values_list("departure_type", "months"))
+    """Months of restriction per departure type (None = for good): the configured rules over the defaults."""
+    return {**DEFAULT_RULE_MONTHS, **dict(RestrictionRule.objects.values_list("departure_type", "months"))}
 
 
 def restriction_apply(
