@@ -114,3 +114,30 @@ def test_a_case_closed_without_its_document_raises_a_defect_warning(world, citiz
         actor=aid["lawyers"][0], case_id=case.pk, transition="close", data={"outcome": "部分支持", "summary": "x"}
     )
     assert list(Defect.objects.filter(case=case).values_list("rule", flat=True)) == ["closed_without_document"]
+
+
+def test_sms_to_the_applicant_and_email_to_staff_leave_after_commit(
+    world, citizen, aid, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from sifa.accounts.sms import MemorySmsBackend
+
+    lawyer = aid["lawyers"][1]
+    lawyer.email = "liu@example.org"
+    lawyer.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        case = case_submit(
+            actor=citizen, service_type="legal_aid", data=aid_form(), files={"hardship_proof": pdf_upload()}
+        )
+        case = case_transition(
+            actor=aid["officer"], case_id=case.pk, transition="approve", data={"opinion": "符合条件"}
+        )
+        case_transition(actor=aid["officer"], case_id=case.pk, transition="assign", data={"handler_id": lawyer.pk})
+    assert MemorySmsBackend.outbox == []
+    assert mail.outbox == []
+    for callback in pending:
+        callback()
+    assert [m["phone"] for m in MemorySmsBackend.outbox] == ["13912345678"] * 3
+    assert "当前环节：承办" in MemorySmsBackend.outbox[-1]["message"]
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["liu@example.org"], "【司法服务】案件提醒")]
