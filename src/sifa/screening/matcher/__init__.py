@@ -126,6 +126,6 @@ def screen(
         if isinstance(engine, str):
             eng.close()
     hits = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=engines.HIT_COLUMNS)
-    hits = hits.astype({"person_id": str, "record_id": str, "score": float})
+    hits = hits.astype({"person_id": str, "record_id": str, "score": float, "reasons": str})
     hits = hits.sort_values(["person_id", "score", "record_id"], ascending=[True, False, True], ignore_index=True)
     return ScreenResult(hits=hits, pairs_scored=pairs_scored, timings=timings)
