@@ -283,6 +283,7 @@ def score_files(
     """Score every filing (or those filed on/after `since`, YYYY-MM-DD) and write OUTPUT_HEADERS rows."""
     report = LitigationReport()
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     bar = tqdm(total=5, desc="诉讼风险", unit="步", disable=not progress)

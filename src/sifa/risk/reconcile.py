@@ -259,6 +259,7 @@ def run(
 
 def connect(*, memory_limit: str | None = None, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # the CLI shows its own (tqdm) progress
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     if threads:
