@@ -192,3 +192,26 @@ def test_supervisor_completes_a_follow_up_on_the_page(case, aid, citizen):
     assert done.status_code == 302
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.outcome) == ("done", "已回访")
+
+
+def test_query_budgets_of_the_list_and_progress_endpoints(case, aid, citizen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(5):
+        case_submit(
+            actor=citizen,
+            service_type="legal_aid",
+            data=aid_form(title=f"事{n}"),
+            files={"hardship_proof": pdf_upload()},
+        )
+    token = api_token_create(actor=aid["officer"], user=aid["officer"], name="t")
+    client, auth = Client(), {"Authorization": f"Bearer {token}"}
+    with CaptureQueriesContext(connection) as listing:
+        assert client.get("/api/v1/cases/?limit=50", headers=auth).json()["count"] == 6
+    with CaptureQueriesContext(connection) as progress:
+        assert client.get(f"/api/v1/cases/{case.pk}/timeline", headers=auth).status_code == 200
+    assert len(listing.captured_queries) <= 8  # token, roles, organisation, division, count, page, definitions
+    assert (
+        len(progress.captured_queries) <= 7
+    )  # token (+ last-used update), roles, organisation, division, case, events
