@@ -1,2 +1,9 @@
+from django.urls import path
+
+from sifa.reconsideration import views
+
 app_name = "reconsideration"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("<int:case_id>/extend/", views.extend, name="extend"),
+]
