@@ -13,6 +13,7 @@ BENCHMARKS = {
     "audit": "bench.audit",  # ledger append throughput and verify time, SQLite and PostgreSQL
     "risk": "bench.risk",  # E2 reconciliation, E1 litigation scoring, E5 AUC and forecast MASE (issue #6)
     "screening": "bench.screening",  # matcher precision/recall/F1, pairs/s, memory vs Splink 5 (#5)
+    "screening_incremental": "bench.screening_incremental",  # one-person check p95 vs loaded registry (#5)
 }
 
 

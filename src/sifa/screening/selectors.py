@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from sifa.core.crypto import lookup_hash
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.scope import within_scope
 from sifa.screening.choices import REVIEW_ROLES, WarningStatus
-from sifa.screening.matcher.prepare import prepare
+from sifa.screening.matcher.prepare import prepare_row
 from sifa.screening.matcher.scoring import DEFAULT_THRESHOLD, reasons, score_pairs
 from sifa.screening.models import BlockKey, RegistryPerson, ScreeningWarning
 
@@ -77,13 +78,8 @@ def person_check(
     """One person against the loaded registries: candidates by hashed blocking keys, then the shared scorer."""
     if not name.strip() and not id_number.strip():
         raise SifaError(ErrorCode.INVALID_INPUT, message="请至少提供姓名或身份证号码。", details={"name": "required"})
-    probe = prepare(
-        pd.DataFrame(
-            [{"person_id": "probe", "name": name, "id_number": id_number, "birth_date": birth_date, "gender": gender}]
-        ),
-        key="person_id",
-    )
-    row = next(probe.itertuples(index=False))
+    probe = prepare_row(key="probe", name=name, id_number=id_number, birth_date=birth_date, gender=gender)
+    row = SimpleNamespace(**probe)
     hashes = _probe_key_hashes(row)
     ids = BlockKey.objects.filter(key_hash__in=hashes).values_list("person_id", flat=True).distinct()
     people = RegistryPerson.objects.filter(pk__in=list(ids)).select_related("division")
@@ -92,29 +88,25 @@ def person_check(
     found = list(people)
     if not found:
         return []
-    registry = prepare(
-        pd.DataFrame(
-            [
-                {
-                    "record_id": str(p.pk),
-                    "name": p.name,
-                    "id_number": p.id_number or "",
-                    "birth_date": p.birth_date.isoformat() if p.birth_date else "",
-                    "gender": p.gender,
-                }
-                for p in found
-            ]
-        ),
-        key="record_id",
-    )
-    pairs = pd.DataFrame({"w_key": ["probe"] * len(registry), "r_key": registry["key"].to_numpy()})
+    records = [
+        prepare_row(
+            key=str(p.pk),
+            name=p.name,
+            id_number=p.id_number or "",
+            birth_date=p.birth_date.isoformat() if p.birth_date else "",
+            gender=p.gender,
+        )
+        for p in found
+    ]
+    columns: dict[str, list[Any]] = {"w_key": ["probe"] * len(records), "r_key": [r["key"] for r in records]}
     for column in ("name_n", "name_py", "id18", "id_ok", "birth8", "gender"):
-        pairs[f"w_{column}"] = [getattr(row, column)] * len(registry)
-        pairs[f"r_{column}"] = registry[column].to_numpy()
-    name_count = RegistryPerson.objects.filter(name_norm=row.name_n).count() if row.name_n else 0
-    pairs["name_cnt"] = name_count
-    pairs["py_cnt"] = name_count
-    pairs["n_total"] = _registry_size()
+        columns[f"w_{column}"] = [probe[column]] * len(records)
+        columns[f"r_{column}"] = [r[column] for r in records]
+    name_count = RegistryPerson.objects.filter(name_norm=probe["name_n"]).count() if probe["name_n"] else 0
+    columns["name_cnt"] = [name_count] * len(records)
+    columns["py_cnt"] = [name_count] * len(records)
+    columns["n_total"] = [_registry_size()] * len(records)
+    pairs = pd.DataFrame(columns, dtype=object)
     scored = score_pairs(pairs)
     keep = np.nonzero(scored.score >= threshold)[0]
     texts = reasons(scored, keep)

@@ -170,3 +170,40 @@ def _add_keys(out: pd.DataFrame) -> None:
     # Records with neither ID nor birth date can only meet on the name.
     bare = id18.isna() & birth.isna()
     out["k_nameonly"] = out["name_py"].where(bare, None)
+
+
+def _key(*parts: str | None) -> str | None:
+    return None if any(p is None for p in parts) else "|".join(parts)  # type: ignore[arg-type]
+
+
+def prepare_row(*, key: str, name: str, id_number: str, birth_date: str, gender: str) -> dict[str, object]:
+    """One record without pandas (the incremental check's hot path); equal to a row of `prepare`."""
+    name_n, name_py, sn_py, last_py = _name_features(name or "")
+    id18, ok = id_features(id_number or "")
+    birth = birth_from_text(birth_date or "")
+    if birth is None and id18 is not None and _plausible_date(int(id18[6:10]), int(id18[10:12]), int(id18[12:14])):
+        birth = id18[6:14]
+    sex = gender_from_text(gender or "")
+    if sex is None and id18 is not None:
+        sex = "M" if int(id18[16]) % 2 else "F"
+    npy = name_py or None
+    sn, last = sn_py or None, last_py or None
+    region = id18[0:6] if id18 else None
+    return {
+        "key": key.strip(),
+        "name_n": name_n or None,
+        "name_py": npy,
+        "sn_py": sn,
+        "last_py": last,
+        "id18": id18,
+        "id_ok": ok,
+        "birth8": birth,
+        "gender": sex,
+        "k_id17": id18[:17] if id18 else None,
+        "k_birth_sn": _key(birth, sn),
+        "k_birth_last": _key(birth, last),
+        "k_regseq_sn": _key(region, id18[14:17] if id18 else None, sn),
+        "k_mdseq": id18[10:17] if id18 else None,
+        "k_regyr_sn": _key(region, id18[6:10] if id18 else None, sn),
+        "k_nameonly": npy if id18 is None and birth is None else None,
+    }

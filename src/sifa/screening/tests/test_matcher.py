@@ -126,3 +126,17 @@ def test_screen_refuses_duplicate_keys_naming_the_row():
     with pytest.raises(SifaError) as caught:
         screen(watch({"person_id": "p", "name": "甲"}, {"person_id": "p", "name": "乙"}), registry())
     assert caught.value.details == {"row": 3}
+
+
+def test_prepare_row_equals_the_vectorised_prepare():
+    from bench.screening_data import generate
+    from sifa.screening.matcher.prepare import prepare_row
+
+    data = generate(n_watch=50, n_registry=300, seed=5)
+    frame = prepare(data.registry, key="record_id")
+    expected = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    rows = [
+        prepare_row(key=r.record_id, name=r.name, id_number=r.id_number, birth_date=r.birth_date, gender=r.gender)
+        for r in data.registry.itertuples()
+    ]
+    assert rows == expected
