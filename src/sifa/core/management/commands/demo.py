@@ -2,8 +2,16 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PASSWORD, demo_load
+
+# Each service app's own demo cases, loaded after the shared accounts and organisations (idempotent).
+SERVICE_DEMOS = [
+    "sifa.cases.demo.demo_cases",
+    "sifa.consultation.demo.demo_load",
+    "sifa.reconsideration.demo.demo_load",
+]
 
 
 class Command(BaseCommand):
@@ -12,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_divisions", verbosity=0)
         accounts = demo_load()
+        for path in SERVICE_DEMOS:
+            import_string(path)()
         out = self.stdout
         out.write(self.style.SUCCESS("演示数据已就绪。Demo data ready."))
         out.write("")
