@@ -204,3 +204,46 @@ def alert_respond(request: HttpRequest, alert_id: int, payload: ResponseIn) -> A
 @router.get("/situation", summary="纠纷态势：各下级区划本年与上年数量、风险等级、按月趋势")
 def situation(request: HttpRequest, year: int) -> dict[str, Any]:
     return disputes.situation(user=request.user, year=year)
+
+
+# ---- E1: litigation risk for the filing desk ----
+
+
+class LitigationFlagOut(Schema):
+    case_no: str
+    type: str
+    category: str
+    score: int
+    level: str
+    evidence: str
+
+
+class LitigationCheckOut(Schema):
+    cases: int
+    parties: int
+    flagged_cases: int
+    categories: dict[str, int]
+    warnings: dict[str, int]
+    flags: list[LitigationFlagOut]
+
+
+@router.post(
+    "/litigation-check", response=LitigationCheckOut, summary="诉讼风险筛查：上传案件与当事人文件，返回预警与依据"
+)
+def litigation_check(
+    request: HttpRequest, cases: File[UploadedFile], parties: File[UploadedFile], since: date | None = None
+) -> dict[str, Any]:
+    flags, report = services.litigation_check(
+        actor=request.user,  # type: ignore[arg-type]
+        cases=cases,
+        parties=parties,
+        since=since.isoformat() if since else None,
+    )
+    return {
+        "cases": report.cases,
+        "parties": report.parties,
+        "flagged_cases": report.flagged_cases,
+        "categories": dict(report.categories),
+        "warnings": dict(report.warnings),
+        "flags": flags,
+    }

@@ -37,6 +37,7 @@ class Ruling(models.TextChoices):
 # Who pushes ledgers (bureau staff collecting them from the three agencies) and who rules on them.
 LEDGER_PUSH_ROLES = frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR})
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR})
+LITIGATION_CHECK_ROLES = frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR, Role.ANALYST})
 
 
 class DisputeType(models.TextChoices):

@@ -52,3 +52,11 @@ class ModelDecisionForm(forms.Form):
         label=_("审批结论"), choices=[("approve", _("批准使用（替代规则评分）")), ("reject", _("不批准"))]
     )
     note = forms.CharField(label=_("审批意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LitigationCheckForm(forms.Form):
+    cases = forms.FileField(label=_("案件文件（cases.csv 或 Excel）"))
+    parties = forms.FileField(label=_("当事人文件（parties.csv 或 Excel）"))
+    since = forms.DateField(
+        label=_("只看该日期及以后立案的案件（可不填）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

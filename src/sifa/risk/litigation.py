@@ -58,6 +58,13 @@ WARNINGS = {
     "mass_defendant": ("涉众", 20),
 }
 CATEGORIES = ("虚假诉讼", "滥诉", "涉众")
+TYPE_LABELS = {
+    "collusion": "关联方串通诉讼",
+    "quick_loan_suit": "借贷后短期内起诉",
+    "templated_claims": "模板化批量起诉",
+    "repeat_after_loss": "败诉后重复起诉",
+    "mass_defendant": "同一被告大量被诉",
+}
 
 QUICK_LOAN_DAYS = 30
 TEMPLATE_MIN = 5

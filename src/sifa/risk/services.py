@@ -21,7 +21,7 @@ from sifa.core.uploads import check_upload
 from sifa.regions.models import Division
 from sifa.regions.selectors import division_get
 from sifa.risk import ledgers, reconcile, selectors
-from sifa.risk.choices import LEDGER_PUSH_ROLES, SUPERVISION_ROLES, Agency, Ruling, RunStatus
+from sifa.risk.choices import LEDGER_PUSH_ROLES, LITIGATION_CHECK_ROLES, SUPERVISION_ROLES, Agency, Ruling, RunStatus
 from sifa.risk.models import Discrepancy, LedgerBatch, ReconciliationRun
 
 
@@ -209,3 +209,40 @@ def reconciliation_schedule_due() -> list[ReconciliationRun]:
         if not already:
             started.append(reconciliation_start(actor=None, division_code=code))
     return started
+
+
+def litigation_check(
+    *, actor: User, cases: IO[bytes], parties: IO[bytes], since: str | None = None
+) -> tuple[list[dict[str, str]], Any]:
+    """E1 for the filing desk: score uploaded case and party files; returns (flags, report).
+
+    The files are kept only in a private temp dir for the run; the check is traced (counts only)."""
+    from sifa.risk import litigation
+
+    if not actor.has_role(*LITIGATION_CHECK_ROLES):
+        raise SifaError(ErrorCode.FORBIDDEN)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {}
+        for name, upload in (("cases", cases), ("parties", parties)):
+            kind = check_upload(upload, allowed={"csv", "xlsx"})
+            paths[name] = Path(tmp) / f"{name}.{kind}"
+            paths[name].write_bytes(upload.read())
+        out = io.StringIO()
+        try:
+            report = litigation.score_files(cases=paths["cases"], parties=paths["parties"], out=out, since=since)
+        except SifaError:
+            raise
+        except Exception as exc:  # malformed file content
+            raise SifaError(ErrorCode.INVALID_INPUT, message="文件无法读取。") from exc
+    import csv as _csv
+
+    flags = list(_csv.DictReader(io.StringIO(out.getvalue())))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="risk.litigation_check",
+            target_type="risk.litigation_check",
+            target_id=str(report.cases),
+            after={"cases": report.cases, "flagged": report.flagged_cases, "categories": dict(report.categories)},
+        )
+    return flags, report

@@ -9,6 +9,7 @@ urlpatterns = [
     path("runs/<int:run_id>/status/", views.run_status, name="run_status"),
     path("discrepancies/", views.discrepancy_board, name="discrepancies"),
     path("discrepancies/<int:discrepancy_id>/", views.discrepancy_detail, name="discrepancy"),
+    path("litigation/", views.litigation_check, name="litigation"),
     path("disputes/", dispute_views.board, name="board"),
     path("disputes/new/", dispute_views.dispute_new, name="dispute_new"),
     path("disputes/<int:dispute_id>/", dispute_views.dispute_detail, name="dispute"),

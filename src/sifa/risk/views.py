@@ -7,9 +7,16 @@ from django.views.decorators.http import require_POST
 
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.forms import add_error_from
-from sifa.risk import selectors, services
-from sifa.risk.choices import LEDGER_PUSH_ROLES, SUPERVISION_ROLES, DiscrepancyType, Ruling, RunStatus
-from sifa.risk.forms import LedgerUploadForm, RulingForm
+from sifa.risk import litigation, selectors, services
+from sifa.risk.choices import (
+    LEDGER_PUSH_ROLES,
+    LITIGATION_CHECK_ROLES,
+    SUPERVISION_ROLES,
+    DiscrepancyType,
+    Ruling,
+    RunStatus,
+)
+from sifa.risk.forms import LedgerUploadForm, LitigationCheckForm, RulingForm
 from sifa.workbench.access import roles_required
 
 PAGE_SIZE = 50
@@ -111,3 +118,30 @@ def discrepancy_detail(request: HttpRequest, discrepancy_id: int) -> HttpRespons
         else:
             return redirect("risk:discrepancy", discrepancy_id=item.pk)
     return render(request, "risk/discrepancy.html", {"item": item, "form": form})
+
+
+@roles_required(*LITIGATION_CHECK_ROLES)
+def litigation_check(request: HttpRequest) -> HttpResponse:
+    """E1 filing assistant: upload cases and parties, see each flagged filing with its evidence."""
+    form = LitigationCheckForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        since = form.cleaned_data["since"]
+        try:
+            flags, report = services.litigation_check(
+                actor=request.user,  # type: ignore[arg-type]
+                cases=form.cleaned_data["cases"],
+                parties=form.cleaned_data["parties"],
+                since=since.isoformat() if since else None,
+            )
+        except SifaError as exc:
+            add_error_from(form, exc)
+            if exc.details.get("missing_columns"):
+                field = "cases" if exc.details.get("file") == "案件" else "parties"
+                form.add_error(field, "、".join(exc.details["missing_columns"]))
+        else:
+            categories = [(c, report.categories.get(c, 0)) for c in litigation.CATEGORIES]
+            for flag in flags:
+                flag["type_label"] = litigation.TYPE_LABELS.get(flag["type"], flag["type"])
+            result = {"flags": flags, "report": report, "categories": categories}
+    return render(request, "risk/litigation.html", {"form": form, "result": result})

@@ -167,3 +167,31 @@ def test_cli_verb_with_hyphen(tmp_path: Path) -> None:
     assert "涉众\t3" in text
     assert "预警案件 11 件" in text
     assert len((tmp_path / "f.csv").read_text(encoding="utf-8").splitlines()) == 12
+
+
+def test_filing_desk_page_and_api(tmp_path: Path, staff_client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sifa.accounts.choices import Role
+    from sifa.audit.models import AuditEntry
+
+    litigation_data.write(tmp_path, 40, seed=6)
+    files = {n: (tmp_path / f"{n}.csv").read_bytes() for n in ("cases", "parties")}
+    client = staff_client("370102", (Role.BUREAU_STAFF,))
+    page = client.post(
+        "/risk/litigation/",
+        {n: SimpleUploadedFile(f"{n}.csv", body, content_type="text/csv") for n, body in files.items()},
+    ).content.decode()
+    assert "共 66 件案件，预警 11 件" in page
+    assert "<td>败诉后重复起诉</td>" in page
+    assert '<th scope="row">虚假诉讼</th><td>5</td>' in page
+    response = client.post(
+        "/api/v1/risk/litigation-check?since=2024-07-01",
+        {n: SimpleUploadedFile(f"{n}.csv", body, content_type="text/csv") for n, body in files.items()},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["flagged_cases"], body["categories"]) == (5, {"滥诉": 2, "涉众": 3})
+    assert AuditEntry.objects.filter(action="risk.litigation_check").count() == 2
+    mediator = staff_client("370102", (Role.MEDIATOR,))
+    assert mediator.get("/risk/litigation/").status_code == 403
