@@ -62,3 +62,21 @@ class ApplicationStatus(models.TextChoices):
 REVIEW_ROLES = frozenset({Role.INTEGRITY_OFFICER})
 REGISTRY_ROLES = frozenset({Role.INTEGRITY_OFFICER, Role.BUREAU_STAFF})
 LICENCE_ROLES = frozenset({Role.BUREAU_STAFF, Role.INTEGRITY_OFFICER})
+
+
+class JobKind(models.TextChoices):
+    BUSINESS = "business", _("三个违规：干警及近亲属对照市场监管、税务登记")
+    MULTI_CERT = "multi_cert", _("一人多证：律师对照其他证照、职务登记")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("比对中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+JOB_WATCH_REGISTRIES = {
+    JobKind.BUSINESS: (Registry.OFFICER, Registry.RELATIVE),
+    JobKind.MULTI_CERT: (Registry.LAWYER,),
+}

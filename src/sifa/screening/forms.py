@@ -24,3 +24,16 @@ class LicenceApplicationForm(forms.Form):
     id_number = forms.CharField(label=_("居民身份证号码"), max_length=32)
     law_firm = forms.CharField(label=_("拟执业律所"), max_length=128)
     division_code = forms.CharField(label=_("受理区划代码"), max_length=12)
+
+
+class JobForm(forms.Form):
+    kind = forms.ChoiceField(label=_("核查类型"), choices=[])
+    source_label = forms.CharField(label=_("比对数据来源（如：市场监管登记 2026年11月）"), max_length=128)
+    division_code = forms.CharField(label=_("核查区划代码"), max_length=12)
+    file = forms.FileField(label=_("比对数据 CSV（record_id,name,id_number,birth_date,gender，可加 role,entity）"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from sifa.screening.choices import JobKind
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = JobKind.choices  # type: ignore[attr-defined]

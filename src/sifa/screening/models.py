@@ -12,6 +12,8 @@ from sifa.core.fields import EncryptedTextField
 from sifa.screening.choices import (
     ApplicationStatus,
     DepartureType,
+    JobKind,
+    JobStatus,
     LicenceStatus,
     Registry,
     Relation,
@@ -158,3 +160,33 @@ class ScreeningWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_name} · {self.get_rule_display() if hasattr(self, 'get_rule_display') else self.rule}"
+
+
+class ScreeningJob(models.Model):
+    """A bulk screening run: registry people of the region against an uploaded external registry.
+
+    The uploaded rows are kept encrypted only until the run ends; the hits become warnings.
+    """
+
+    kind = models.CharField(_("核查类型"), max_length=16, choices=JobKind.choices)
+    source_label = models.CharField(_("比对数据来源"), max_length=128)
+    source_text = EncryptedTextField(blank=True)
+    source_rows = models.PositiveIntegerField(_("比对数据条数"), default=0)
+    watch_rows = models.PositiveIntegerField(_("核查对象人数"), default=0)
+    division = models.ForeignKey("regions.Division", verbose_name=_("所属区划"), on_delete=models.PROTECT)
+    status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    pairs_scored = models.PositiveBigIntegerField(_("比对对数"), default=0)
+    hits = models.PositiveIntegerField(_("命中"), default=0)
+    error = models.CharField(_("错误"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批量核查")
+        verbose_name_plural = _("批量核查")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.source_label}"

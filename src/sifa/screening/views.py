@@ -10,10 +10,10 @@ from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.forms import add_error_from
 from sifa.core.scope import within_scope
 from sifa.core.uploads import check_upload
-from sifa.screening import selectors, services
+from sifa.screening import jobs, selectors, services
 from sifa.screening.choices import LICENCE_ROLES, REGISTRY_ROLES, REVIEW_ROLES, WarningStatus
-from sifa.screening.forms import LicenceApplicationForm, RegistryImportForm, RulingForm
-from sifa.screening.models import LicenceApplication, RegistryPerson
+from sifa.screening.forms import JobForm, LicenceApplicationForm, RegistryImportForm, RulingForm
+from sifa.screening.models import LicenceApplication, RegistryPerson, ScreeningJob
 from sifa.screening.tabular import decode_text
 from sifa.workbench.access import roles_required
 
@@ -193,3 +193,47 @@ def licence_action(request: HttpRequest, application_id: int, action: str) -> Ht
         _not_found(exc)
         return redirect(f"/screening/licences/{application_id}/?error={exc.code}")
     return redirect("screening:licence", application_id=application_id)
+
+
+@roles_required(*REVIEW_ROLES)
+def job_list(request: HttpRequest) -> HttpResponse:
+    qs = within_scope(ScreeningJob.objects.select_related("division"), request.user, roles=REVIEW_ROLES)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "screening/job_list.html", {"page": page})
+
+
+@roles_required(*REVIEW_ROLES)
+def job_create(request: HttpRequest) -> HttpResponse:
+    form = JobForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = jobs.screening_job_start(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                data=_checked_upload(form.cleaned_data["file"]),
+                source_label=form.cleaned_data["source_label"],
+                division_code=form.cleaned_data["division_code"],
+            )
+        except SifaError as exc:
+            add_error_from(form, exc)
+        else:
+            return redirect("screening:job", job_id=job.pk)
+    return render(request, "screening/job_form.html", {"form": form})
+
+
+def _job_for(request: HttpRequest, job_id: int) -> ScreeningJob:
+    qs = within_scope(ScreeningJob.objects.select_related("division"), request.user, roles=REVIEW_ROLES)
+    job = qs.filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@roles_required(*REVIEW_ROLES)
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    return render(request, "screening/job_detail.html", {"job": _job_for(request, job_id)})
+
+
+@roles_required(*REVIEW_ROLES)
+def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    return render(request, "screening/_job_status.html", {"job": _job_for(request, job_id)})

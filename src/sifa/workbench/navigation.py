@@ -45,6 +45,7 @@ WORKBENCH_NAV: tuple[NavEntry, ...] = (
     NavEntry(_("诉讼风险筛查"), "/risk/litigation/", frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR, Role.ANALYST})),
     NavEntry(_("台账差异核查"), "/risk/discrepancies/", frozenset({Role.SUPERVISOR})),
     NavEntry(_("核查预警"), "/screening/warnings/", frozenset({Role.INTEGRITY_OFFICER})),
+    NavEntry(_("批量核查"), "/screening/jobs/", frozenset({Role.INTEGRITY_OFFICER})),
     NavEntry(_("核查信息库"), "/screening/registries/", frozenset({Role.INTEGRITY_OFFICER, Role.BUREAU_STAFF})),
     NavEntry(_("律师执业申请"), "/screening/licences/", frozenset({Role.BUREAU_STAFF, Role.INTEGRITY_OFFICER})),
 )
