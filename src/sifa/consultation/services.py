@@ -109,7 +109,14 @@ def shift_create(
             target=shift,
             after={"lawyer": lawyer.pk, "division": division.code, "starts_at": starts_at, "ends_at": ends_at},
         )
+        transaction.on_commit(_schedule_dispatch)
         return shift
+
+
+def _schedule_dispatch() -> None:
+    from sifa.consultation.tasks import ensure_dispatch_schedule  # the task module imports this one
+
+    ensure_dispatch_schedule()
 
 
 def shift_cancel(*, actor: User, shift_id: int) -> DutyShift:

@@ -20,6 +20,7 @@ from sifa.cases import calendar as cal
 from sifa.cases.forms import add_errors
 from sifa.consultation import selectors, services
 from sifa.consultation.models import Grade
+from sifa.consultation.tasks import ensure_dispatch_schedule
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.excel import export_xlsx
 from sifa.workbench.access import roles_required
@@ -89,6 +90,7 @@ def _roster_page(request: HttpRequest, form: ShiftForm | None = None, status: in
 
 @roles_required(*selectors.READ_ROLES)
 def roster(request: HttpRequest) -> HttpResponse:
+    ensure_dispatch_schedule()  # keep the automatic dispatch chain alive
     return _roster_page(request)
 
 

@@ -309,3 +309,72 @@ def test_stats_page_export_and_api(answered, duty):
     assert lawyer.get("/consultation/stats/").status_code == 403
     assert lawyer.get("/api/v1/consultation/stats?since=2026-03-01&until=2026-03-31").status_code == 403
     assert Client().get("/api/v1/consultation/stats").status_code == 401
+
+
+def test_the_dispatch_task_and_command_hand_waiting_questions_to_the_lawyer_on_duty(world, citizen, duty, clock):
+    from django.core.management import call_command
+
+    from sifa.consultation.tasks import dispatch_scan_task, ensure_dispatch_schedule
+
+    clock(datetime(2026, 3, 2, 9, 0, tzinfo=SH))
+    first = ask(citizen, "一")
+    dispatch_scan_task.enqueue()  # nobody on duty yet: nothing moves
+    assert Case.objects.get(pk=first.pk).stage == "assigning"
+    shift(duty, duty["lawyers"][1], datetime(2026, 3, 2, 8, 0, tzinfo=SH))
+    result = dispatch_scan_task.enqueue()
+    assert result.return_value == {"dispatched": 1}
+    assert Case.objects.get(pk=first.pk).handler_id == duty["lawyers"][1].pk
+    second = ask(citizen, "二")
+    call_command("consultation_dispatch", verbosity=0)
+    assert Case.objects.get(pk=second.pk).handler_id == duty["lawyers"][1].pk
+    assert ensure_dispatch_schedule() is False  # the immediate test backend cannot defer a run
+
+
+def test_roster_page_and_api(world, citizen, duty, clock):
+    client = login_verified(Client(), duty["clerk"])
+    response = client.post(
+        "/api/v1/consultation/shifts",
+        {
+            "lawyer_id": duty["lawyers"][0].pk,
+            "division_code": "370102",
+            "starts_at": "2026-03-02T08:00:00+08:00",
+            "ends_at": "2026-03-02T20:00:00+08:00",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["lawyer_name"] == "刘律师"
+    assert [s["lawyer_id"] for s in client.get("/api/v1/consultation/shifts").json()] == [duty["lawyers"][0].pk]
+    far = login_verified(Client(), duty["far_clerk"])
+    assert far.get("/api/v1/consultation/shifts").json() == []
+    clock(datetime(2026, 3, 2, 9, 0, tzinfo=SH))
+    question = ask(citizen)
+    assert client.post("/api/v1/consultation/dispatch").json() == {"dispatched": [question.reference]}
+    assert far.post("/api/v1/consultation/dispatch").json() == {"dispatched": []}
+    page = client.get("/consultation/duty/")
+    assert page.status_code == 200
+    assert "刘律师" in page.content.decode()
+    lawyer = login_verified(Client(), duty["lawyers"][0])
+    assert lawyer.get("/consultation/duty/").status_code == 403
+    assert lawyer.post("/api/v1/consultation/dispatch").status_code == 403
+
+
+def test_review_page_shows_question_and_answer_and_grades(answered, duty):
+    client = login_verified(Client(), duty["expert"])
+    assert client.post("/consultation/reviews/rate/", {"rate": "1"}).status_code == 302
+    assert client.post("/consultation/reviews/draw/", {"since": "2026-03-01", "until": "2026-03-31"}).status_code == 302
+    samples = list(ReviewSample.objects.order_by("answer_event_id"))
+    assert len(samples) == 5
+    page = client.get("/consultation/reviews/").content.decode()
+    assert "公司拖欠三个月工资" in page
+    assert "答复甲" in page
+    assert "再问" in page  # the follow-up the second answer replied to
+    response = client.post(f"/consultation/reviews/{samples[0].pk}/grade/", {"grade": "A", "comment": "准确完整"})
+    assert response.status_code == 302
+    assert (
+        client.post(f"/consultation/reviews/{samples[0].pk}/grade/", {"grade": "B", "comment": "x"}).status_code == 422
+    )
+    far = login_verified(Client(), duty["far_expert"])
+    assert far.post(f"/consultation/reviews/{samples[1].pk}/grade/", {"grade": "A", "comment": "x"}).status_code == 404
+    api = client.get("/api/v1/consultation/reviews").json()
+    assert sorted(r["grade"] for r in api) == ["", "", "", "", "A"]
