@@ -502,3 +502,27 @@ def warning_rule(*, actor: Any, warning_id: int, decision: str, reason: str) -> 
             purpose=warning.ruling_reason[:200],
         )
     return warning
+
+
+def tags_refresh(*, on: date | None = None) -> int:
+    """Recompute restriction periods and 预警 tags (run daily: tags end when the period ends)."""
+    on = on or today()
+    rules = restriction_rules()
+    changed = []
+    for person in RegistryPerson.objects.iterator(chunk_size=2000):
+        before = (person.warning, person.restricted_until, person.restricted_for_good)
+        restriction_apply(person, on=on, rules=rules)
+        if (person.warning, person.restricted_until, person.restricted_for_good) != before:
+            changed.append(person)
+    with transaction.atomic():
+        RegistryPerson.objects.bulk_update(
+            changed, ["warning", "restricted_until", "restricted_for_good"], batch_size=2000
+        )
+        audit_record(
+            actor=None,
+            action="screening.tags_refresh",
+            target_type="screening.registry",
+            target_id="all",
+            after={"changed": len(changed), "on": on.isoformat()},
+        )
+    return len(changed)

@@ -196,3 +196,18 @@ def test_relative_in_the_case_court_and_former_judge_raise_warnings(officer, cle
         actor=clerk, lawyer_name="张丽", lawyer_id_number=JUDGE, case_court_division="370102", on=date(2030, 1, 1)
     )
     assert [w.rule for w in judge.warnings] == ["former_court"]
+
+
+@pytest.mark.django_db
+def test_tags_end_with_the_restriction_period_and_follow_rule_changes(officer, monkeypatch):
+    from sifa.screening.models import RestrictionRule
+
+    monkeypatch.setattr(services, "today", lambda: date(2026, 11, 25))
+    load(officer, "resigned", DEPARTED_CSV)
+    assert services.tags_refresh(on=date(2027, 6, 29)) == 0
+    assert services.tags_refresh(on=date(2027, 6, 30)) == 1
+    assert not RegistryPerson.objects.get(name="张丽").warning
+    RestrictionRule.objects.filter(departure_type="resigned").update(months=36)
+    assert services.tags_refresh(on=date(2027, 6, 30)) == 1  # 李明 retired: his rule did not change
+    zhang = RegistryPerson.objects.get(name="张丽")
+    assert (zhang.warning, zhang.restricted_until) == (True, date(2028, 6, 30))
