@@ -25,6 +25,7 @@ from sifa.core.scope import within_scope
 SERVICE_CODE = "reconsideration"
 READ_ROLES = frozenset({Role.BUREAU_STAFF, Role.SUPERVISOR, Role.AUDITOR})
 MAX_EXTENSION_DAYS = 30
+REVIEW_DONE = ("accept", "accept_simple", "refuse", "request_amendment")
 
 
 def working_due(start: date, days: int) -> date:
@@ -53,6 +54,16 @@ class Limit:
     @property
     def state_label(self) -> str:
         return {"open": "进行中", "met": "按期完成", "missed": "逾期完成", "overdue": "已超期"}[self.state]
+
+
+def _cn(days: int) -> str:
+    return {3: "三", 5: "五", 7: "七", 10: "十"}.get(days, str(days))
+
+
+def is_simple(case: Case) -> bool:
+    """Accepted under the simplified procedure and not converted to the ordinary one (第五十三、五十五条)."""
+    actions = set(case.events.values_list("action", flat=True))
+    return "accept_simple" in actions and "convert_to_ordinary" not in actions
 
 
 def _state(due: date, done_on: date | None, today: date, *, finished: bool = False) -> str:
@@ -84,7 +95,7 @@ def statutory_limits(case: Case, *, now: datetime | None = None) -> list[Limit]:
     review_start = cal.local_date(received[-1].at) if received else cal.local_date(case.created_at)
     review_done = (
         next(
-            (e for e in events if e.action in ("accept", "refuse", "request_amendment") and e.at >= received[-1].at),
+            (e for e in events if e.action in REVIEW_DONE and e.at >= received[-1].at),
             None,
         )
         if received
@@ -106,21 +117,23 @@ def statutory_limits(case: Case, *, now: datetime | None = None) -> list[Limit]:
             ),
         )
     )
-    accept = first.get("accept")
+    accept = first.get("accept") or first.get("accept_simple")
     if accept is None:
         return limits
     accepted = cal.local_date(accept.at)
-    served = first.get("serve_copy")
+    simple = accept.action == "accept_simple" and "convert_to_ordinary" not in first
+    copy_days, reply_days, article = (3, 5, "第五十四条") if accept.action == "accept_simple" else (7, 10, "第四十八条")
+    served = first.get("serve_copy") or first.get("serve_copy_simple")
     limits.append(
         Limit(
             "serve_copy",
-            "发送申请书副本（七个工作日）",
-            "行政复议法第四十八条、第八十八条",
+            f"发送申请书副本（{_cn(copy_days)}个工作日）",
+            f"行政复议法{article}、第八十八条",
             accepted,
-            working_due(accepted, 7),
+            working_due(accepted, copy_days),
             cal.local_date(served.at) if served else None,
             _state(
-                working_due(accepted, 7),
+                working_due(accepted, copy_days),
                 cal.local_date(served.at) if served else None,
                 today,
                 finished=case.status == CaseStatus.CLOSED,
@@ -135,13 +148,13 @@ def statutory_limits(case: Case, *, now: datetime | None = None) -> list[Limit]:
         limits.append(
             Limit(
                 "reply",
-                "被申请人书面答复（十个工作日）",
-                "行政复议法第四十八条、第八十八条",
+                f"被申请人书面答复（{_cn(reply_days)}个工作日）",
+                f"行政复议法{article}、第八十八条",
                 received_copy,
-                working_due(received_copy, 10),
+                working_due(received_copy, reply_days),
                 reply_on,
                 _state(
-                    working_due(received_copy, 10),
+                    working_due(received_copy, reply_days),
                     reply_on,
                     today,
                     finished=no_reply is not None or case.status == CaseStatus.CLOSED,
@@ -151,12 +164,19 @@ def statutory_limits(case: Case, *, now: datetime | None = None) -> list[Limit]:
     extend = first.get("extend")
     extension = min(int(extend.data.get("extension_days", 0) or 0), MAX_EXTENSION_DAYS) if extend else 0
     decide = first.get("decide")
-    decision_due = calendar_due(accepted, 60 + extension)
+    if simple:
+        days, name, basis = 30, "作出行政复议决定（简易程序三十日）", "行政复议法第六十二条第二款；民事诉讼法第八十五条"
+        extension = 0
+    else:
+        days = 60
+        name = f"作出行政复议决定（六十日{f'，已延长{extension}日' if extension else ''}）"
+        basis = "行政复议法第六十二条第一款；民事诉讼法第八十五条"
+    decision_due = calendar_due(accepted, days + extension)
     limits.append(
         Limit(
             "decision",
-            f"作出行政复议决定（六十日{f'，已延长{extension}日' if extension else ''}）",
-            "行政复议法第六十二条、第八十八条；民事诉讼法第八十五条",
+            name,
+            basis,
             accepted,
             decision_due,
             cal.local_date(decide.at) if decide else None,
@@ -199,7 +219,7 @@ def decision_due(case: Case) -> date | None:
 
 
 def case_list(*, user: Any, open_only: bool = True) -> QuerySet[Case]:
-    rows = Case.objects.filter(service_code=SERVICE_CODE).select_related("division", "organisation")
+    rows = Case.objects.filter(service_code=SERVICE_CODE).select_related("division", "organisation", "definition")
     if open_only:
         rows = rows.filter(status=CaseStatus.OPEN)
     return within_scope(rows, user, roles=READ_ROLES).order_by("created_at", "id")

@@ -30,6 +30,8 @@ def reconsideration_extend(*, actor: User, case_id: int, days: int, approver: st
         case = Case.objects.select_for_update().filter(pk=case_id, service_code=selectors.SERVICE_CODE).first()
         if case is None or selectors.case_get(user=actor, case_id=case_id) is None or actor.kind != "staff":
             raise SifaError(ErrorCode.NOT_FOUND)
+        if selectors.is_simple(case):
+            raise SifaError(ErrorCode.CONFLICT, "简易程序案件不能延期；确需延长的，应先经负责人批准转为普通程序。")
         if case.events.filter(action="extend").exists():
             raise SifaError(ErrorCode.CONFLICT, "审理期限已延长过一次，不能再次延长。")
         due = selectors.decision_due(case)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sifa.accounts.models import User
+from sifa.cases import registry
 from sifa.cases.forms import add_errors
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.reconsideration import selectors, services
@@ -28,7 +29,7 @@ def _page(
     request: HttpRequest, form: ExtendForm | None = None, failed: int | None = None, status: int = 200
 ) -> HttpResponse:
     cases = list(selectors.case_list(user=request.user)[:300])
-    rows = [(c, selectors.statutory_limits(c)) for c in cases]
+    rows = [(c, registry.parsed(c.definition).stage(c.stage).name, selectors.statutory_limits(c)) for c in cases]
     return render(
         request,
         "reconsideration/list.html",

@@ -84,6 +84,8 @@ def test_definition_loads_and_validates():
         "amend": (10, "working"),
         "serve_copy": (7, "working"),
         "reply": (10, "working"),
+        "serve_copy_simple": (3, "working"),
+        "reply_simple": (5, "working"),
         "litigation": (15, "calendar"),
     }
     assert spec.stage("amend").waiting_for_applicant
@@ -219,3 +221,41 @@ def test_wrong_role_and_region_are_refused_and_change_nothing(world, citizen, ot
     assert page.status_code == 200
     assert case.reference in page.content.decode()
     assert far.get("/reconsideration/").content.decode().count(case.reference) == 0
+
+
+def test_simplified_procedure_has_shorter_limits_and_no_extension_until_converted(world, citizen, office, clock):
+    clerk = office["clerk"]
+    clock(at(2026, 3, 2, 9))
+    case = apply(citizen)
+    clock(at(2026, 3, 3))
+    case = case_transition(
+        actor=clerk,
+        case_id=case.pk,
+        transition="accept_simple",
+        data={"opinion": "予以受理，适用简易程序。", "simple_ground": "涉及款额三千元以下"},
+    )
+    assert (case.stage, case.deadline_at) == ("serve_copy_simple", datetime(2026, 3, 7, tzinfo=SH))  # 3 working days
+    clock(at(2026, 3, 4))
+    case = case_transition(
+        actor=clerk, case_id=case.pk, transition="serve_copy_simple", data={"served_on": "2026-03-04"}
+    )
+    assert (case.stage, case.deadline_at) == ("reply_simple", datetime(2026, 3, 12, tzinfo=SH))  # 5 working days
+    clock(at(2026, 3, 12))
+    case = case_transition(actor=clerk, case_id=case.pk, transition="no_reply", data={"hearing_mode": "书面审理"})
+    assert limits(case) == {
+        "register": (date(2026, 3, 9), date(2026, 3, 3), "met"),
+        "serve_copy": (date(2026, 3, 6), date(2026, 3, 4), "met"),
+        "reply": (date(2026, 3, 11), None, "missed"),
+        "decision": (date(2026, 4, 2), None, "open"),  # 30 calendar days from 3 March
+    }
+    with pytest.raises(SifaError) as simple:
+        services.reconsideration_extend(actor=clerk, case_id=case.pk, days=10, approver="王主任", reason="复杂")
+    assert simple.value.code == ErrorCode.CONFLICT
+    case = case_transition(
+        actor=clerk,
+        case_id=case.pk,
+        transition="convert_to_ordinary",
+        data={"approver": "王主任", "reason": "争议较大"},
+    )
+    # 60 days from 3 March end on Sat 2 May, inside 劳动节 (1-5 May): the period ends on Wed 6 May.
+    assert limits(case)["decision"] == (date(2026, 5, 6), None, "open")
