@@ -13,6 +13,8 @@ ratio against a baseline measured in the same run:
 - litigation: `sifa litigation-risk` as a child process on generated cases and parties (3 parties a
   case, planted patterns every 10,000 cases); baseline = DuckDB reading the two CSV files.
 - disputes: AUC on held-out synthetic history of the rules (baseline) and of the trained model.
+- spark: the reconciliation SQL run unchanged on Spark (local[2]) and on DuckDB over the same
+  generated ledgers (a tenth of the size): rows compared, times printed.
 - forecast: rolling-origin MASE of the Spring-Festival-aware model and of seasonal naive (baseline)
   on seeded benchmark series (the goal: model MASE < 1).
 """
@@ -132,10 +134,47 @@ def bench_forecast(series: int) -> None:
     print(f"[forecast] model MASE < 1 on every series: {all(r['mase_model'] < 1 for r in results)}")
 
 
+def bench_spark(n: int, tmp: Path) -> None:
+    """The same reconciliation SQL on Spark (local[2]) and on DuckDB: same rows, and the times."""
+    from datetime import date
+
+    from pyspark.sql import SparkSession
+
+    from sifa.risk import generators, ledgers, reconcile
+
+    paths, _ = generators.write_ledgers(tmp, n, seed=13, rate=0.02)
+    sql = reconcile.discrepancy_sql(as_of=date(2025, 6, 30))
+    start = time.perf_counter()
+    con = reconcile.connect()
+    for agency, path in paths.items():
+        ledgers.load(con, agency, path)
+    duck = [tuple(r) for r in con.execute(sql).fetchall()]
+    duck_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    spark = (
+        SparkSession.builder.master("local[2]").appName("sifa-bench").config("spark.ui.enabled", "false").getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        started = time.perf_counter()
+        for agency, path in paths.items():
+            frame = spark.read.csv(str(path), header=True, inferSchema=False, encoding="UTF-8")
+            frame.createOrReplaceTempView(f"{agency}_raw")
+        rows = [tuple("" if v is None else str(v) for v in r) for r in spark.sql(sql).collect()]
+        spark_seconds = time.perf_counter() - started
+    finally:
+        spark.stop()
+    total = time.perf_counter() - start
+    print(
+        f"[spark] {n:,} cases per ledger: DuckDB {duck_seconds:.2f} s, Spark local[2] {spark_seconds:.2f} s "
+        f"(+ JVM start, {total:.1f} s in all); {len(duck):,} rows each; identical: {duck == rows}"
+    )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench risk")
     parser.add_argument("--big", action="store_true", help="10^6 cases per ledger and 10^6 cases / 3*10^6 parties")
-    parser.add_argument("--parts", default="reconcile,litigation,disputes,forecast")
+    parser.add_argument("--parts", default="reconcile,litigation,disputes,forecast,spark")
     options, _ = parser.parse_known_args(argv)
     _setup_django()
     parts = set(options.parts.split(","))
@@ -148,6 +187,9 @@ def main(argv: list[str]) -> int:
         if "litigation" in parts:
             (Path(tmp) / "l").mkdir()
             bench_litigation(size, Path(tmp) / "l")
+        if "spark" in parts:
+            (Path(tmp) / "s").mkdir()
+            bench_spark(size // 10, Path(tmp) / "s")
     if "disputes" in parts:
         bench_disputes(20_000)
     if "forecast" in parts:
