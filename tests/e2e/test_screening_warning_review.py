@@ -41,7 +41,7 @@ def test_officer_dismisses_a_licence_warning_with_reason(
     (warning,) = services.licence_application_check(actor=clerk, application_id=application.pk)
 
     login_browser_as(officer)
-    page.goto(f"{live_server.url}/workbench/")
+    page.goto(f"{live_server.url}/screening/jobs/")
     page.get_by_role("navigation", name="工作台导航").get_by_role("link", name="核查预警").click()
     expect(page.locator("h1")).to_have_text("核查预警")
     assert_no_serious_axe_violations(page)
