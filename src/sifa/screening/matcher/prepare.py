@@ -91,6 +91,8 @@ def id_features(raw: str) -> tuple[str | None, bool]:
     if not raw:
         return None, False
     value = idnumber.normalise(raw)
+    if not value.isascii():  # str.isdigit() accepts ² and other non-ASCII digits
+        return None, False
     legacy = len(value) == 15 and value.isdigit()
     if legacy:
         first17 = value[:6] + "19" + value[6:]

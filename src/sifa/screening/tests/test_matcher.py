@@ -35,6 +35,7 @@ def test_id_features_converts_15_digits_without_claiming_a_checksum():
     assert id_features(old) == (GOOD, False)
     assert id_features("３７０１０２ 19850304 123" + GOOD[17]) == (GOOD, True)
     assert id_features("37010219850304") == (None, False)
+    assert id_features("²" * 18) == (None, False)  # non-ASCII digits are not ID digits
 
 
 def test_birth_from_text_reads_common_spellings():
