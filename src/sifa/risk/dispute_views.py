@@ -46,7 +46,12 @@ def _province_counts(user: Any, year: int) -> list[dict[str, Any]]:
 
 @roles_required(*DISPUTE_READ_ROLES)
 def board(request: HttpRequest) -> HttpResponse:
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        year = this_year
+    year = year if 1900 <= year <= 2100 else this_year
     user = request.user
     situation = disputes.situation(user=user, year=year)
     chart = {
