@@ -40,6 +40,26 @@ def shift_list(*, user: Any, since: datetime | None = None) -> QuerySet[DutyShif
     return within_scope(rows, user, roles=READ_ROLES).order_by("starts_at", "id")
 
 
+def roster_lawyers(*, user: Any) -> list[tuple[int, str]]:
+    """Lawyers of law firms in the user's scope, as (id, "name（firm）") choices."""
+    rows = within_scope(
+        User.objects.filter(kind="staff", is_active=True, role_grants__role=Role.LAWYER, organisation__kind="law_firm"),
+        user,
+        division_field="organisation__division__code",
+        roles=READ_ROLES,
+    )
+    rows = rows.select_related("organisation").distinct().order_by("organisation__name", "full_name", "id")
+    return [(u.pk, f"{u.full_name or u.username}（{u.organisation.name if u.organisation else ''}）") for u in rows]
+
+
+def roster_divisions(*, user: Any) -> list[tuple[str, str]]:
+    """The user's own division and the counties (and cities) under it: where a roster may apply."""
+    from sifa.regions.models import Division
+
+    rows = within_scope(Division.objects.filter(level__lte=3), user, division_field="code", roles=READ_ROLES)
+    return [(d.code, d.name) for d in rows.order_by("code")[:500]]
+
+
 def sample_list(*, user: Any, pending: bool | None = None) -> QuerySet[ReviewSample]:
     rows = ReviewSample.objects.select_related("case", "answer_event", "lawyer", "lawyer__organisation", "reviewer")
     if pending is not None:

@@ -29,15 +29,24 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 class ShiftForm(forms.Form):
-    lawyer_id = forms.IntegerField(label="值班律师（用户编号）", min_value=1)
-    division_code = forms.CharField(label="值班区域（区划代码）", max_length=12)
-    starts_at = forms.DateTimeField(label="开始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label="结束时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    lawyer_id = forms.TypedChoiceField(label="值班律师", coerce=int)
+    division_code = forms.ChoiceField(label="值班区域")
+    starts_at = forms.DateTimeField(
+        label="开始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label="结束时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lawyer_id"].choices = selectors.roster_lawyers(user=user)  # type: ignore[attr-defined]
+        self.fields["division_code"].choices = selectors.roster_divisions(user=user)  # type: ignore[attr-defined]
 
 
 class DrawForm(forms.Form):
-    since = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    until = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class GradeForm(forms.Form):
@@ -81,7 +90,7 @@ def _roster_page(request: HttpRequest, form: ShiftForm | None = None, status: in
         {
             "shifts": shifts,
             "now": now,
-            "form": form or ShiftForm(),
+            "form": form or ShiftForm(user=user),
             "can_edit": user.has_role(*services.ROSTER_ROLES),
         },
         status=status,
@@ -97,7 +106,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 @roles_required(*services.ROSTER_ROLES)
 @require_POST
 def shift_add(request: HttpRequest) -> HttpResponse:
-    form = ShiftForm(request.POST)
+    form = ShiftForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.shift_create(
@@ -174,8 +183,9 @@ def review_draw(request: HttpRequest) -> HttpResponse:
             )
         except SifaError as exc:
             add_errors(form, exc)
-            return _review_page(request, form=form, status=422)
-    return redirect("consultation:reviews")
+        else:
+            return redirect("consultation:reviews")
+    return _review_page(request, form=form, status=422)
 
 
 @roles_required(*services.EXPERT_ROLES)
@@ -187,8 +197,9 @@ def review_rate(request: HttpRequest) -> HttpResponse:
             services.review_policy_set(actor=cast(User, request.user), rate=form.cleaned_data["rate"])
         except SifaError as exc:
             add_errors(form, exc)
-            return _review_page(request, form=form, status=422)
-    return redirect("consultation:reviews")
+        else:
+            return redirect("consultation:reviews")
+    return _review_page(request, form=form, status=422)
 
 
 @roles_required(*services.EXPERT_ROLES)
