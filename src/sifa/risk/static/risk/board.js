@@ -30,6 +30,16 @@
         ]
       });
     }
+    var trendEl = document.getElementById("situation-trend");
+    if (trendEl) {
+      window.echarts.init(trendEl).setOption({
+        animation: false,
+        tooltip: { trigger: "axis" },
+        xAxis: { type: "category", data: data.months.map(function (_, i) { return (i + 1) + "月"; }) },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ name: data.year + "年", type: "line", data: data.months }]
+      });
+    }
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
 })();
