@@ -211,3 +211,29 @@ def test_tags_end_with_the_restriction_period_and_follow_rule_changes(officer, m
     assert services.tags_refresh(on=date(2027, 6, 30)) == 1  # 李明 retired: his rule did not change
     zhang = RegistryPerson.objects.get(name="张丽")
     assert (zhang.warning, zhang.restricted_until) == (True, date(2028, 6, 30))
+
+
+@pytest.mark.django_db
+def test_excel_import_reads_dates_and_numbers_as_typed(officer):
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号码", "原单位", "单位区划代码", "离任方式", "离任日期"])
+    sheet.append(["周敏", JUDGE, "历下区人民检察院", 370102, "调离", datetime(2026, 1, 15)])
+    out = io.BytesIO()
+    book.save(out)
+    report = services.registry_import(
+        actor=officer, registry="departed", data=out.getvalue(), filename="离任.xlsx", division_code="370102"
+    )
+    assert report.created == 1
+    person = RegistryPerson.objects.get()
+    assert (person.unit_division_code, person.departure_type, person.departure_date) == (
+        "370102",
+        "transferred",
+        date(2026, 1, 15),
+    )
+    assert person.restricted_until == date(2028, 1, 15)
