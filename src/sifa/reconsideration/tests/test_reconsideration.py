@@ -259,3 +259,42 @@ def test_simplified_procedure_has_shorter_limits_and_no_extension_until_converte
     )
     # 60 days from 3 March end on Sat 2 May, inside 劳动节 (1-5 May): the period ends on Wed 6 May.
     assert limits(case)["decision"] == (date(2026, 5, 6), None, "open")
+
+
+def test_extend_api_checks_role_region_and_limit(world, citizen, office, clock):
+    clerk = office["clerk"]
+    clock(at(2026, 3, 2, 9))
+    case = apply(citizen)
+    case = case_transition(actor=clerk, case_id=case.pk, transition="accept", data={"opinion": "受理"})
+    case = case_transition(actor=clerk, case_id=case.pk, transition="serve_copy", data={"served_on": "2026-03-03"})
+    case = case_transition(actor=clerk, case_id=case.pk, transition="no_reply", data={"hearing_mode": "听证"})
+    body = {"days": 30, "approver": "王主任", "reason": "案情复杂"}
+    supervisor = login_verified(Client(), office["supervisor"])
+    far = login_verified(Client(), office["far_clerk"])
+    mine = login_verified(Client(), clerk)
+    path = f"/api/v1/reconsideration/{case.pk}/extend"
+    assert supervisor.post(path, body, content_type="application/json").status_code == 403
+    assert far.post(path, body, content_type="application/json").status_code == 404
+    assert mine.post(path, {**body, "days": 31}, content_type="application/json").status_code == 422
+    assert Case.objects.get(pk=case.pk).version == case.version  # nothing changed
+    done = mine.post(path, body, content_type="application/json")
+    assert done.status_code == 200
+    assert next(x for x in done.json() if x["code"] == "decision")["due"] == "2026-06-01"  # 90 days: Sun 31 May -> Mon
+    again = mine.post(path, {**body, "days": 10}, content_type="application/json")
+    assert (again.status_code, again.json()["code"]) == (409, "conflict")
+
+
+def test_no_extension_after_the_decision_period_has_ended(world, citizen, office, clock):
+    clerk = office["clerk"]
+    clock(at(2026, 3, 10))
+    case = apply(citizen)
+    case = case_transition(actor=clerk, case_id=case.pk, transition="accept", data={"opinion": "受理"})
+    case = case_transition(actor=clerk, case_id=case.pk, transition="serve_copy", data={"served_on": "2026-03-10"})
+    case = case_transition(actor=clerk, case_id=case.pk, transition="no_reply", data={"hearing_mode": "听证"})
+    assert limits(case)["decision"] == (date(2026, 5, 9), None, "open")
+    clock(at(2026, 5, 10))
+    assert limits(case)["decision"] == (date(2026, 5, 9), None, "overdue")
+    with pytest.raises(SifaError) as late:
+        services.reconsideration_extend(actor=clerk, case_id=case.pk, days=30, approver="王主任", reason="复杂")
+    assert (late.value.code, late.value.details) == (ErrorCode.CONFLICT, {"due": "2026-05-09"})
+    assert Case.objects.get(pk=case.pk).version == case.version
