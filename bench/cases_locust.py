@@ -1,6 +1,7 @@
 """Locust user for `bench.cases` (one scenario per run, chosen by SIFA_BENCH_SCENARIO):
 
 - health: GET /api/v1/health (the trivial Django endpoint, the ceiling);
+- me: GET /api/v1/accounts/me (trivial, behind token authentication);
 - submit: POST /api/v1/cases/ (a legal-aid application with a small PDF attachment, base64);
 - progress: GET /api/v1/cases/{id}/timeline for a random existing case.
 """
@@ -17,11 +18,12 @@ from locust import FastHttpUser, constant, task
 from sifa.core.idnumber import check_char
 
 SCENARIO = os.environ.get("SIFA_BENCH_SCENARIO", "health")
-TOKEN = os.environ.get("SIFA_BENCH_TOKEN", "")
+TOKENS = json.loads(os.environ.get("SIFA_BENCH_TOKENS", "[]"))
 CASE_IDS = json.loads(os.environ.get("SIFA_BENCH_CASE_IDS", "[]"))
 ID_NUMBER = "37010219580312135" + check_char("37010219580312135")
 PDF = base64.b64encode(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n").decode()
 _counter = itertools.count()
+_users = itertools.count()
 
 
 def application() -> dict:
@@ -49,12 +51,15 @@ class ApiUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        self.headers = {"Authorization": f"Bearer {TOKEN}"}
+        token = TOKENS[next(_users) % len(TOKENS)] if TOKENS else ""
+        self.headers = {"Authorization": f"Bearer {token}"}
 
     @task
     def one(self) -> None:
         if SCENARIO == "health":
             self.client.get("/api/v1/health", name="health")
+        elif SCENARIO == "me":
+            self.client.get("/api/v1/accounts/me", headers=self.headers, name="me")
         elif SCENARIO == "submit":
             with self.client.post(
                 "/api/v1/cases/", json=application(), headers=self.headers, name="submit", catch_response=True

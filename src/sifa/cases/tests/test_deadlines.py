@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from sifa.cases import calendar as cal
 from sifa.cases.models import Alert, Case, CaseEvent, Notification
+from sifa.cases.selectors import board
 from sifa.cases.services import case_submit, case_transition
 from sifa.cases.supervision import deadline_scan
 from sifa.cases.tests.conftest import aid_form, pdf_upload
@@ -70,6 +71,10 @@ def test_past_the_deadline_the_case_turns_red_and_handler_and_supervisor_are_not
     assert (red.red, red.yellow) == ([case.pk], [])
     case.refresh_from_db()
     assert case.alert == Alert.RED
+    on_board, counts = board(user=aid["supervisor"], division="370102", service="legal_aid")
+    assert [c.pk for c in on_board] == [case.pk]
+    assert counts == [{"service_code": "legal_aid", "division__name": "历下区", "yellow": 0, "red": 1}]
+    assert list(board(user=aid["far_officer"])[0]) == []
     told = set(Notification.objects.filter(case=case, kind="deadline_red").values_list("user_id", flat=True))
     # nobody is assigned in the review stage: the centre's officers (the stage's role) and its supervisor
     assert told == {aid["officer"].pk, aid["officer2"].pk, aid["supervisor"].pk}
