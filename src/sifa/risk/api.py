@@ -186,6 +186,29 @@ def dispute_report(request: HttpRequest, payload: DisputeIn) -> Status[Any]:
     return Status(201, dispute)
 
 
+class DisputeImportError(Schema):
+    row: int
+    code: str
+    message: str
+    details: Any
+
+
+class DisputeImportOut(Schema):
+    created: int
+    committed: bool
+    errors: list[DisputeImportError]
+
+
+@router.post(
+    "/disputes/import",
+    response={200: DisputeImportOut, 422: DisputeImportOut},
+    summary="导入矛盾纠纷排查台账（CSV/Excel；逐行报告错误；已结的作为历史数据不预警）",
+)
+def dispute_import(request: HttpRequest, file: File[UploadedFile], partial: bool = False) -> Any:
+    report = disputes.disputes_import(actor=request.user, upload=file, partial=partial)  # type: ignore[arg-type]
+    return Status(200 if report.committed else 422, report)
+
+
 @router.get("/disputes", response=list[DisputeOut], summary="矛盾纠纷（本辖区，按风险系数排序）")
 @paginate(Page)
 def dispute_list(request: HttpRequest, level: str = "") -> Any:

@@ -2,7 +2,7 @@
 the bureau's advice rules edited. Writes audit in the same transaction; reads go through the scope.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -31,6 +31,7 @@ from sifa.risk.choices import (
     AlertStatus,
     DisputeType,
     ModelStatus,
+    Outcome,
 )
 from sifa.risk.models import AlertRule, Dispute, RiskAlert, RiskModel, RiskNotification
 
@@ -126,8 +127,7 @@ def _apply_score(dispute: Dispute, *, as_of: date | None, actor: Any) -> list[Ri
     return raised
 
 
-def dispute_report(*, actor: User, data: DisputeData, as_of: date | None = None) -> Dispute:
-    """Register a dispute from a township or village, score it, raise and send red alerts."""
+def _check_report(*, actor: User, data: DisputeData) -> Division:
     if not actor.has_role(*DISPUTE_REPORT_ROLES):
         raise SifaError(ErrorCode.FORBIDDEN)
     division = division_get(data.division_code)
@@ -141,25 +141,45 @@ def dispute_report(*, actor: User, data: DisputeData, as_of: date | None = None)
         )
     if data.type not in DisputeType.values:
         raise SifaError(ErrorCode.INVALID_INPUT, details={"type": "unknown"})
-    description = data.description.strip()  # stored as written; scoring normalises its own copy
-    if not description:
+    if not data.description.strip():
         raise SifaError(ErrorCode.INVALID_INPUT, message="请填写纠纷情况。", details={"description": "required"})
-    with transaction.atomic():
-        dispute = Dispute.objects.create(
-            division=division,
-            type=data.type,
-            reported_on=data.reported_on,
-            description=description,
-            amount=data.amount,
-            parties_count=data.parties_count,
-            vulnerable_parties=data.vulnerable_parties,
-            repeat_reports=data.repeat_reports,
-            failed_mediations=data.failed_mediations,
-            reported_by=actor,
-        )
-        audit_record(actor=actor, action="risk.dispute_report", target=dispute, after={"division": division.code})
+    return division
+
+
+def _create(
+    *, actor: User, data: DisputeData, as_of: date | None = None, resolved_on: date | None = None, outcome: str = ""
+) -> Dispute:
+    division = _check_report(actor=actor, data=data)
+    dispute = Dispute.objects.create(
+        division=division,
+        type=data.type,
+        reported_on=data.reported_on,
+        description=data.description.strip(),  # stored as written; scoring normalises its own copy
+        amount=data.amount,
+        parties_count=data.parties_count,
+        vulnerable_parties=data.vulnerable_parties,
+        repeat_reports=data.repeat_reports,
+        failed_mediations=data.failed_mediations,
+        resolved_on=resolved_on,
+        outcome=outcome,
+        reported_by=actor,
+    )
+    audit_record(actor=actor, action="risk.dispute_report", target=dispute, after={"division": division.code})
+    if resolved_on is None and not outcome:
         _apply_score(dispute, as_of=as_of, actor=actor)
+    else:  # history: explained, never alerted
+        scored = score(dispute, as_of=resolved_on or as_of)
+        dispute.score, dispute.level = scored.score, scored.level
+        dispute.explanation, dispute.scored_at = scored.explanation(), timezone.now()
+        dispute.save(update_fields=["score", "level", "explanation", "scored_at"])
     return dispute
+
+
+def dispute_report(*, actor: User, data: DisputeData, as_of: date | None = None) -> Dispute:
+    """Register a dispute from a township or village, score it, raise and send red alerts."""
+    _check_report(actor=actor, data=data)
+    with transaction.atomic():
+        return _create(actor=actor, data=data, as_of=as_of)
 
 
 def dispute_rescore(*, dispute_id: int, as_of: date | None = None) -> list[RiskAlert]:
@@ -380,3 +400,112 @@ def forecast_for(*, user: Any, horizon: int = 6, end: date | None = None) -> dic
             continue
         out["types"].append({"type": value, "label": str(label), "forecast": forecast.forecast(series, horizon)})
     return out
+
+
+# ---- import of dispute ledgers (排查台账) ----
+
+IMPORT_HEADERS = {
+    "division_code": "division_code",
+    "type": "type",
+    "reported_on": "reported_on",
+    "description": "description",
+    "amount": "amount",
+    "parties_count": "parties_count",
+    "vulnerable_parties": "vulnerable_parties",
+    "repeat_reports": "repeat_reports",
+    "failed_mediations": "failed_mediations",
+    "resolved_on": "resolved_on",
+    "outcome": "outcome",
+}
+_TYPE_BY_LABEL = {str(label): value for value, label in DisputeType.choices}
+_OUTCOME_BY_LABEL = {str(label): value for value, label in Outcome.choices if value}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    committed: bool = False
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _import_row(number: int, row: dict[str, str], *, actor: User) -> tuple[DisputeData, date | None, str]:
+    def whole(field: str, default: int) -> int:
+        text = row[field].strip()
+        if not text:
+            return default
+        if not text.isdigit():
+            raise SifaError(ErrorCode.INVALID_INPUT, details={field: "not_a_whole_number"})
+        return int(text)
+
+    def day(field: str) -> date | None:
+        text = row[field].strip().replace("/", "-")
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError as exc:
+            raise SifaError(ErrorCode.INVALID_DATE, details={field: text}) from exc
+
+    kind = row["type"].strip()
+    kind = _TYPE_BY_LABEL.get(kind, kind)
+    outcome = row["outcome"].strip()
+    outcome = _OUTCOME_BY_LABEL.get(outcome, outcome)
+    if outcome and outcome not in Outcome.values:
+        raise SifaError(ErrorCode.INVALID_INPUT, details={"outcome": outcome})
+    reported = day("reported_on")
+    if reported is None:
+        raise SifaError(ErrorCode.INVALID_DATE, details={"reported_on": "required"})
+    amount_text = row["amount"].strip().replace(",", "")
+    try:
+        amount = Decimal(amount_text) if amount_text else None
+    except ArithmeticError as exc:
+        raise SifaError(ErrorCode.INVALID_INPUT, details={"amount": amount_text}) from exc
+    data = DisputeData(
+        division_code=row["division_code"].strip(),
+        type=kind,
+        reported_on=reported,
+        description=row["description"],
+        amount=amount,
+        parties_count=whole("parties_count", 2),
+        vulnerable_parties=whole("vulnerable_parties", 0),
+        repeat_reports=whole("repeat_reports", 0),
+        failed_mediations=whole("failed_mediations", 0),
+    )
+    return data, day("resolved_on"), outcome
+
+
+def disputes_import(*, actor: User, upload: Any, partial: bool = False) -> ImportReport:
+    """Import a dispute ledger (UTF-8 CSV or .xlsx with IMPORT_HEADERS). Every row is checked like
+    a report; by default nothing is stored unless every row is valid (`partial` stores the valid ones).
+    Closed rows (with `resolved_on` or `outcome`) are history: scored, never alerted."""
+    from sifa.core.excel import read_table
+    from sifa.core.uploads import check_upload
+
+    if not actor.has_role(*DISPUTE_REPORT_ROLES):
+        raise SifaError(ErrorCode.FORBIDDEN)
+    kind = check_upload(upload, allowed={"csv", "xlsx"})
+    report = ImportReport()
+    valid: list[tuple[DisputeData, date | None, str]] = []
+    for number, row in read_table(upload, kind=kind, headers=IMPORT_HEADERS):
+        try:
+            parsed = _import_row(number, row, actor=actor)
+            _check_report(actor=actor, data=parsed[0])
+        except SifaError as exc:
+            report.errors.append({"row": number, "code": str(exc.code), "message": exc.message, "details": exc.details})
+            continue
+        valid.append(parsed)
+    if report.errors and not partial:
+        return report
+    with transaction.atomic():
+        for data, resolved_on, outcome in valid:
+            _create(actor=actor, data=data, resolved_on=resolved_on, outcome=outcome)
+        report.created = len(valid)
+        audit_record(
+            actor=actor,
+            action="risk.dispute_import",
+            target_type="risk.dispute_import",
+            target_id=str(len(valid)),
+            after={"created": len(valid), "rejected": len(report.errors)},
+        )
+    report.committed = True
+    return report
