@@ -381,24 +381,34 @@ def forecast_for(*, user: Any, horizon: int = 6, end: date | None = None) -> dic
     end_day = end or timezone.localdate()
     last = pd.Period(end_day, freq="M") - 1  # the last complete month
     rows = list(
-        dispute_list(user=user).filter(reported_on__lte=last.end_time.date()).values_list("type", "reported_on")
+        dispute_list(user=user)
+        .filter(reported_on__lte=last.end_time.date())
+        .values_list("type", "reported_on", "division_id")
     )
-    out: dict[str, Any] = {"last_month": str(last), "horizon": horizon, "total": None, "types": []}
-    total = forecast.monthly_counts([d for _, d in rows], end=last)
+    out: dict[str, Any] = {"last_month": str(last), "horizon": horizon, "total": None, "types": [], "regions": []}
+    total = forecast.monthly_counts([d for _, d, _ in rows], end=last)
     if len(total) < forecast.MIN_MONTHS:
         return out
     out["total"] = {"forecast": forecast.forecast(total, horizon)}
     if len(total) >= forecast.MIN_MONTHS + horizon:
         out["total"]["backtest"] = forecast.backtest(total, horizon, origins=3)
-    first = total.index[0]
-    for value, label in DisputeType.choices:
-        series = forecast.monthly_counts([d for t, d in rows if t == value], end=last)
-        if len(series) == 0:
+    months = pd.period_range(total.index[0], last, freq="M")
+    prefix = user.scope_prefix or ""
+    depth = {2: 4, 4: 6, 6: 9, 9: 12}.get(len(prefix), len(prefix))
+    children = sorted({code[:depth] for _, _, code in rows})
+    names = dict(Division.objects.filter(code__in=children).values_list("code", "name"))
+    groups: list[tuple[str, str, str, list[date]]] = [
+        ("regions", child, names.get(child, child), [d for _, d, code in rows if code.startswith(child)])
+        for child in children
+    ]
+    groups += [
+        ("types", value, str(label), [d for t, d, _ in rows if t == value]) for value, label in DisputeType.choices
+    ]
+    for key, value, label, days in groups:
+        if len(days) < forecast.MIN_MONTHS:  # too sparse to model
             continue
-        series = series.reindex(pd.period_range(first, last, freq="M"), fill_value=0)
-        if series.sum() < forecast.MIN_MONTHS:  # too sparse to model
-            continue
-        out["types"].append({"type": value, "label": str(label), "forecast": forecast.forecast(series, horizon)})
+        series = forecast.monthly_counts(days, end=last).reindex(months, fill_value=0)
+        out[key].append({"code": value, "label": label, "forecast": forecast.forecast(series, horizon)})
     return out
 
 

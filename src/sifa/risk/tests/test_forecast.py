@@ -69,6 +69,7 @@ def test_forecast_page_from_reported_disputes(world: dict, staff_client: Callabl
     client = staff_client("370102", (Role.ANALYST,))
     page = client.get("/risk/forecast/?months=2").content.decode()
     assert "回测精度" in page
-    assert page.count("<caption>") == 3  # total, labour, neighbour
+    assert page.count("<caption>") == 4  # total, 解放路街道, labour, neighbour
+    assert "<caption>解放路街道（区划）</caption>" in page
     other = staff_client("370103", (Role.ANALYST,)).get("/risk/forecast/").content.decode()
     assert "历史数据不足" in other
