@@ -150,7 +150,6 @@ class CaseEvent(models.Model):
     data = models.JSONField(_("表单（不含身份证号码和电话）"), default=dict, blank=True)
     digest = models.CharField(_("表单与附件摘要"), max_length=64, blank=True)
     public = models.BooleanField(_("申请人可见"), default=True)
-    audit_seq = models.BigIntegerField(_("审计序号"), null=True, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:

@@ -255,9 +255,9 @@ def _issue_documents(case: Case, spec: Definition, t: TransitionSpec, actor: Use
         )
 
 
-def _audit(actor: User | None, action: str, case: Case, before: dict[str, Any] | None, after: dict[str, Any]) -> int:
-    entry = audit_record(actor=actor, action=action, target=case, before=before, after=after)
-    return int(entry.seq)
+def _audit(actor: User | None, action: str, case: Case, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    """The case's entry on the audit chain (its number is not read here: the ledger may number at commit)."""
+    audit_record(actor=actor, action=action, target=case, before=before, after=after)
 
 
 def _state(case: Case) -> dict[str, Any]:
@@ -365,8 +365,7 @@ def _create(
         at=now,
     )
     _store(case, event, uploads, actor)
-    event.audit_seq = _audit(actor, "case.submit", case, None, {**_state(case), "form": digest})
-    event.save(update_fields=["audit_seq"])
+    _audit(actor, "case.submit", case, None, {**_state(case), "form": digest})
     notify(
         case=case,
         users=recipients(case, ["applicant"]),
@@ -473,8 +472,7 @@ def case_transition(
         _store(case, event, uploads, actor)
         event_codes = set(case.events.values_list("action", flat=True))
         _check_defects(case, spec, event_codes)
-        event.audit_seq = _audit(actor, f"case.{t.code}"[:100], case, before, {**_state(case), "form": digest})
-        event.save(update_fields=["audit_seq"])
+        _audit(actor, f"case.{t.code}"[:100], case, before, {**_state(case), "form": digest})
         if t.notify:
             public = new.public_name or new.name
             notify(
@@ -513,7 +511,7 @@ def case_assign(*, actor: User, case_id: int, handler_id: int, expected_version:
         before = _state(case)
         case.handler, case.version, case.updated_at = handler, case.version + 1, timezone.now()
         case.save(update_fields=["handler", "version", "updated_at"])
-        event = CaseEvent.objects.create(
+        CaseEvent.objects.create(
             case=case,
             action="reassign",
             name="改派承办人",
@@ -524,8 +522,7 @@ def case_assign(*, actor: User, case_id: int, handler_id: int, expected_version:
             data={"handler_id": handler.pk},
             public=False,
         )
-        event.audit_seq = _audit(actor, "case.reassign", case, before, _state(case))
-        event.save(update_fields=["audit_seq"])
+        _audit(actor, "case.reassign", case, before, _state(case))
         notify(case=case, users=[handler], kind="assigned", message=f"案件（{case.reference}）已改派给您承办。")
         return case
 

@@ -33,7 +33,7 @@ def subsidy_record(*, actor: User, case_id: int, amount: object, basis: str) -> 
         raise SifaError(ErrorCode.INVALID_INPUT, details={"basis": "请填写补贴标准（200 字以内）"})
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("handler")
             .filter(pk=case_id, service_code=SERVICE_CODE)
             .first()
