@@ -134,3 +134,40 @@ def synthetic_history(n: int, *, seed: int = 1, start: date = date(2021, 1, 1)) 
         )
         out.append(Example(facts=facts, as_of=reported + timedelta(days=days), escalated=escalated))
     return out
+
+
+def planted_disputes(
+    n_clean: int, *, seed: int = 5, reported_on: date = date(2025, 3, 1)
+) -> list[tuple[DisputeFacts, set[str]]]:
+    """Clean disputes (two parties, no alarming words, no failed mediation) and three planted red
+    ones, each with the alert kinds it must raise: 民转刑 by threat, 民转刑 by self-harm, 群体性."""
+    rng = random.Random(seed)  # noqa: S311 (reproducible synthetic data)
+    types = list(dispute_scoring.TYPE_POINTS)
+    out: list[tuple[DisputeFacts, set[str]]] = [
+        (
+            DisputeFacts(
+                type=rng.choice(types),
+                description=rng.choice(NEUTRAL),
+                amount=rng.randrange(100, 9000),
+                parties_count=2,
+                reported_on=reported_on,
+            ),
+            set(),
+        )
+        for _ in range(n_clean)
+    ]
+    out.insert(
+        n_clean // 3,
+        (DisputeFacts("neighbour", "双方多次冲突，一方扬言要砍死对方", 5000, 2, 2, 3, 2, reported_on), {"criminal"}),
+    )
+    out.insert(
+        n_clean // 2,
+        (DisputeFacts("marriage_family", "女方称不想活了，扬言要喝农药", 0, 2, 2, 3, 2, reported_on), {"criminal"}),
+    )
+    out.append(
+        (
+            DisputeFacts("demolition", "四十余户村民对补偿不满，准备集体上访", 2_000_000, 45, 0, 1, 1, reported_on),
+            {"collective"},
+        )
+    )
+    return out

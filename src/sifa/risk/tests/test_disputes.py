@@ -218,3 +218,27 @@ def test_report_form_and_situation_table(county_staff: User, office: Organisatio
     page = client.get("/risk/disputes/?year=2025").content.decode()
     assert "situation-data" in page
     assert '<th scope="row">解放路街道</th><td>1</td><td>0</td><td>—</td>' in page
+
+
+def test_seeded_planted_disputes_alert_exactly_and_clean_ones_never(county_staff: User, office: Organisation) -> None:
+    from sifa.risk import training
+
+    planted = training.planted_disputes(30, seed=8)
+    for facts, _ in planted:
+        data = disputes.DisputeData(
+            division_code="370102001001",
+            type=facts.type,
+            reported_on=facts.reported_on or AS_OF,
+            description=facts.description,
+            amount=Decimal(str(facts.amount)) if facts.amount is not None else None,
+            parties_count=facts.parties_count,
+            vulnerable_parties=facts.vulnerable_parties,
+            repeat_reports=facts.repeat_reports,
+            failed_mediations=facts.failed_mediations,
+        )
+        disputes.dispute_report(actor=county_staff, data=data, as_of=date(2025, 3, 5))
+    raised = sorted(RiskAlert.objects.values_list("dispute__description", "kind"))
+    expected = sorted((f.description, kind) for f, kinds in planted for kind in kinds)
+    assert raised == expected
+    assert len(raised) == 3
+    assert Dispute.objects.filter(level="red").count() == 3
