@@ -189,6 +189,15 @@ def dispute_rescore(*, dispute_id: int, as_of: date | None = None) -> list[RiskA
         return _apply_score(dispute, as_of=as_of, actor=None)
 
 
+def disputes_rescore_open(*, as_of: date | None = None) -> int:
+    """The daily pass: score every unresolved dispute again (days unresolved grow, an approved model
+    may have replaced the rules); a dispute that turns red raises its alerts then. Returns alerts raised."""
+    raised = 0
+    for pk in Dispute.objects.filter(resolved_on=None, outcome="").values_list("pk", flat=True):
+        raised += len(dispute_rescore(dispute_id=pk, as_of=as_of))
+    return raised
+
+
 def alert_respond(*, actor: User, alert_id: int, response: str) -> RiskAlert:
     """The officer's ruling on a red alert: what was done. Traced on the audit ledger."""
     if not actor.has_role(*ALERT_RESPOND_ROLES):

@@ -1,7 +1,7 @@
 """Background work of the risk app (django-tasks; `sifa db_worker` runs it).
 
-The daily reconciliation chain works like the audit checkpoint chain: `reconciliation_schedule_task`
-starts runs for divisions with new ledgers, then queues itself `RECONCILE_INTERVAL` later in a
+The daily risk pass works like the audit checkpoint chain: `reconciliation_schedule_task` starts
+runs for divisions with new ledgers and rescores open disputes, then queues itself `RECONCILE_INTERVAL` later in a
 `finally`. `sifa reconcile_schedule` starts (or restarts) the chain; at most one future run is queued.
 """
 
@@ -27,10 +27,14 @@ def reconciliation_task(run_id: int) -> dict[str, Any]:
 
 @task()
 def reconciliation_schedule_task() -> list[int]:
+    from sifa.risk.disputes import disputes_rescore_open
     from sifa.risk.services import reconciliation_schedule_due
 
     try:
-        return [run.pk for run in reconciliation_schedule_due()]
+        runs = [run.pk for run in reconciliation_schedule_due()]
+        alerts = disputes_rescore_open()
+        logger.info("risk daily pass: %d reconciliation runs queued, %d alerts raised by rescoring", len(runs), alerts)
+        return runs
     finally:
         ensure_reconciliation_schedule(delay=RECONCILE_INTERVAL)
 

@@ -242,3 +242,24 @@ def test_seeded_planted_disputes_alert_exactly_and_clean_ones_never(county_staff
     assert raised == expected
     assert len(raised) == 3
     assert Dispute.objects.filter(level="red").count() == 3
+
+
+def test_daily_rescore_raises_the_alert_when_time_unresolved_makes_it_red(
+    county_staff: User, office: Organisation
+) -> None:
+    data = disputes.DisputeData(
+        division_code="370102001001",
+        type="neighbour",
+        reported_on=date(2025, 1, 1),
+        description="一方扬言要报复",
+        vulnerable_parties=2,
+        repeat_reports=3,
+        failed_mediations=1,
+    )
+    dispute = disputes.dispute_report(actor=county_staff, data=data, as_of=date(2025, 1, 10))
+    assert (dispute.score, dispute.level) == (65, "orange")
+    assert disputes.disputes_rescore_open(as_of=date(2025, 2, 5)) == 1  # 35 days unresolved: +5
+    dispute.refresh_from_db()
+    assert (dispute.score, dispute.level) == (70, "red")
+    assert list(RiskAlert.objects.values_list("kind", flat=True)) == ["criminal"]
+    assert disputes.disputes_rescore_open(as_of=date(2025, 2, 6)) == 0
