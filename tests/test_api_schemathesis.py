@@ -30,6 +30,20 @@ KNOWN_ELSEWHERE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Like Django's test Client: the WSGI app must not close the test's database connection at the
+    end of each request (it sits inside the test transaction, which PostgreSQL would lose)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(world, make_staff):
     from sifa.accounts.choices import Role
