@@ -150,3 +150,34 @@ def threshold_report(*, user: Any) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def bulk_profile(*, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """三个违规 pattern: bulk-screening warnings by officer's unit, by region and by business role,
+    with how many were confirmed, so supervision can see where problems cluster."""
+    from collections import Counter
+
+    from sifa.screening.choices import WarningSource
+
+    rows = (
+        warning_list(user=user)
+        .filter(source=WarningSource.BULK)
+        .values_list("person__former_unit", "person__division_id", "evidence", "status")
+    )
+    counters: dict[str, tuple[Counter[str], Counter[str]]] = {
+        k: (Counter(), Counter()) for k in ("unit", "region", "role")
+    }
+    for unit, region, evidence, status in rows.iterator():
+        role = (evidence or {}).get("role", "") if isinstance(evidence, dict) else ""
+        for kind, value in (("unit", unit or "—"), ("region", region), ("role", role or "—")):
+            total, confirmed = counters[kind]
+            total[value] += 1
+            if status == WarningStatus.CONFIRMED:
+                confirmed[value] += 1
+    return {
+        kind: [
+            {"value": value, "warnings": n, "confirmed": confirmed[value]}
+            for value, n in sorted(total.items(), key=lambda item: (-item[1], item[0]))[:20]
+        ]
+        for kind, (total, confirmed) in counters.items()
+    }

@@ -199,7 +199,8 @@ def licence_action(request: HttpRequest, application_id: int, action: str) -> Ht
 def job_list(request: HttpRequest) -> HttpResponse:
     qs = within_scope(ScreeningJob.objects.select_related("division"), request.user, roles=REVIEW_ROLES)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "screening/job_list.html", {"page": page})
+    profile = selectors.bulk_profile(user=request.user)
+    return render(request, "screening/job_list.html", {"page": page, "profile": profile})
 
 
 @roles_required(*REVIEW_ROLES)

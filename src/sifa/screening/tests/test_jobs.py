@@ -97,3 +97,24 @@ def test_job_pages_show_progress_and_refuse_other_regions(officer, staff_client,
     assert "命中 2 对" in status
     other = staff_client("370103", roles=(Role.INTEGRITY_OFFICER,))
     assert other.get(f"/screening/jobs/{job.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_bulk_profile_counts_by_unit_region_and_role(officer, staff_client, django_capture_on_commit_callbacks):
+    from sifa.screening import selectors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.screening_job_start(
+            actor=officer, kind="business", data=BUSINESS.encode(), source_label="s", division_code="370102"
+        )
+    b1 = ScreeningWarning.objects.get(subject_ref="B1")
+    services.warning_rule(actor=officer, warning_id=b1.pk, decision="confirmed", reason="配偶任法定代表人")
+    profile = selectors.bulk_profile(user=officer)
+    assert profile["unit"] == [{"value": "历下区人民法院", "warnings": 2, "confirmed": 1}]
+    assert profile["region"] == [{"value": "370102", "warnings": 2, "confirmed": 1}]
+    assert profile["role"] == [
+        {"value": "法定代表人", "warnings": 1, "confirmed": 1},
+        {"value": "监事", "warnings": 1, "confirmed": 0},
+    ]
+    page = staff_client("370102", roles=(Role.INTEGRITY_OFFICER,)).get("/screening/jobs/").content.decode()
+    assert "<td>法定代表人</td><td>1</td><td>1</td>" in page
