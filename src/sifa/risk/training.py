@@ -100,7 +100,7 @@ PHRASES = {
 }
 
 
-def synthetic_history(n: int, *, seed: int = 1, start: date = date(2021, 1, 1)) -> list[Example]:
+def synthetic_history(n: int, *, seed: int = 1, start: date = date(2021, 1, 1), span_days: int = 1400) -> list[Example]:
     """Closed disputes whose escalation depends on a hidden tension, partly visible through the factors."""
     rng = random.Random(seed)  # noqa: S311 (reproducible synthetic data)
     types = list(dispute_scoring.TYPE_POINTS)
@@ -117,7 +117,7 @@ def synthetic_history(n: int, *, seed: int = 1, start: date = date(2021, 1, 1)) 
         for phrases in PHRASES.values():
             if rng.random() < 1 / (1 + math.exp(-(tension * 1.3 - 2.2))):
                 words.append(rng.choice(phrases))
-        reported = start + timedelta(days=rng.randrange(1400))
+        reported = start + timedelta(days=rng.randrange(span_days))
         days = max(1, int(rng.expovariate(1 / (20 + 15 * max(tension, 0)))))
         logit = -3.2 + 1.1 * tension + 0.5 * math.log(parties / 2 + 1) + 0.3 * failed + 0.4 * vulnerable
         escalated = rng.random() < 1 / (1 + math.exp(-logit))
