@@ -4,8 +4,10 @@ Each write checks role and scope, changes rows and records the audit entry in on
 """
 
 import base64
+import csv
 import hashlib
 import io
+import logging
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -23,6 +25,8 @@ from sifa.regions.selectors import division_get
 from sifa.risk import ledgers, reconcile, selectors
 from sifa.risk.choices import LEDGER_PUSH_ROLES, LITIGATION_CHECK_ROLES, SUPERVISION_ROLES, Agency, Ruling, RunStatus
 from sifa.risk.models import Discrepancy, LedgerBatch, ReconciliationRun
+
+logger = logging.getLogger(__name__)
 
 
 def _division_in_scope(actor: User, division_code: str) -> Division:
@@ -166,6 +170,11 @@ def reconciliation_execute(*, run_id: int) -> ReconciliationRun:
     except SifaError as exc:
         run.status, run.error, run.finished_at = RunStatus.FAILED, exc.message, timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
+    except Exception:
+        logger.exception("reconciliation run %s failed", run.pk)
+        run.status, run.error, run.finished_at = RunStatus.FAILED, "比对失败，请联系系统管理员。", timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
     return run
 
 
@@ -234,9 +243,7 @@ def litigation_check(
             raise
         except Exception as exc:  # malformed file content
             raise SifaError(ErrorCode.INVALID_INPUT, message="文件无法读取。") from exc
-    import csv as _csv
-
-    flags = list(_csv.DictReader(io.StringIO(out.getvalue())))
+    flags = list(csv.DictReader(io.StringIO(out.getvalue())))
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -250,3 +250,17 @@ def test_scheduled_pass_runs_once_per_new_set_of_ledgers(
     assert ReconciliationRun.objects.get().status == RunStatus.DONE
     assert services.reconciliation_schedule_due() == []
     assert AuditEntry.objects.filter(action="risk.reconciliation_start", actor_id=None).count() == 1
+
+
+def test_a_run_whose_ledger_cannot_be_read_is_marked_failed(
+    staff_client: Callable[..., Client], planted: generators.Ledgers, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = staff_client("370102", (Role.BUREAU_STAFF,))
+    _push_all(client, planted)
+    LedgerBatch.objects.filter(agency="court").update(content="not base64!")  # damaged content
+    run = services.reconciliation_start(actor=None, division_code="370102")
+    with pytest.raises(ValueError, match="base64"):
+        services.reconciliation_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.error) == (RunStatus.FAILED, "比对失败，请联系系统管理员。")
+    assert Discrepancy.objects.count() == 0
