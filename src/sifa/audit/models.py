@@ -11,6 +11,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditEntryManager(models.Manager["AuditEntry"]):
+    """Reads see the entries their own transaction has recorded (numbering any still pending first)."""
+
+    def get_queryset(self) -> models.QuerySet["AuditEntry"]:
+        from sifa.audit.services import flush_pending
+
+        flush_pending(self.db)
+        return super().get_queryset()
+
+
 class AuditEntry(models.Model):
     """One ledger entry: who did what to which record, when, and digests (not values) of the change.
 
@@ -29,6 +39,8 @@ class AuditEntry(models.Model):
     after_digest = models.CharField(_("变更后摘要"), max_length=64, blank=True)
     purpose = models.TextField(_("目的"), blank=True)
     leaf_hash = models.BinaryField(_("叶哈希"), max_length=32)
+
+    objects = AuditEntryManager()
 
     class Meta:
         managed = False

@@ -8,12 +8,14 @@ from django.db import connection, transaction
 
 from sifa.audit import formats, merkle
 from sifa.audit.models import AuditEntry, AuditSequencer
+from sifa.audit.services import flush_pending
 
 BATCH = 20_000
 
 
 def log_state() -> tuple[str, int]:
-    """(log id, last sequence number issued and committed)."""
+    """(log id, last sequence number issued and committed, or numbered in this transaction)."""
+    flush_pending()
     row = AuditSequencer.objects.values_list("log_id", "last_seq").get(pk=1)
     return row[0], int(row[1])
 
@@ -46,6 +48,7 @@ def _read_snapshot() -> AbstractContextManager[Any]:
 
 def stream_entries(*, after: int = 0, upto: int | None = None, batch: int = BATCH) -> Iterator[list[Any]]:
     """Batches of (seq, stored leaf hash, entry bytes rebuilt from the columns), ordered by seq."""
+    flush_pending()
     sql = f"SELECT seq, leaf_hash, {_body_sql()} FROM audit_entry WHERE seq > %s"  # noqa: S608 (no user input)
     params: list[Any] = [formats.SEPARATOR] * (formats.FIELD_COUNT - 1) + [after]
     if upto is not None:
@@ -64,6 +67,7 @@ def stream_entries(*, after: int = 0, upto: int | None = None, batch: int = BATC
 
 def stream_leaf_hashes(start: int, end: int, *, batch: int = BATCH) -> Iterator[list[bytes]]:
     """Stored leaf hashes of leaves [start, end) (sequence numbers start+1 .. end), in batches."""
+    flush_pending()
     with _read_snapshot():
         cursor = connection.chunked_cursor()
         try:

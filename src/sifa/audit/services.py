@@ -3,7 +3,7 @@
 import json
 import time
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -83,15 +83,19 @@ def audit_record(
     target_type: str = "",
     target_id: str = "",
     using: str = DEFAULT_DB_ALIAS,
-) -> AuditEntry:
+) -> "AuditEntry | PendingEntry":
     """Append one entry to the ledger, in the caller's transaction (which must be open).
 
     `actor` is a user, None (the system) or a label such as "system:demo". `target` is the record
     changed; for something that is not a model row pass `target_type`/`target_id` instead. `before`
     and `after` are stored only as digests: never put personal data in `action`, `purpose` or labels.
 
-    The sequence number comes from the one-row sequencer, locked until the caller commits, so numbers
-    are gapless and a rollback takes the entry (and its number) away with the change.
+    Numbers come from the one-row sequencer, locked until the caller's transaction ends, so they are
+    gapless and in commit order, and a rollback takes the entry (and its number) away with the change.
+    On SQLite the entry is numbered here and an `AuditEntry` returned. On PostgreSQL it is numbered
+    when the transaction commits (a deferred trigger), so the sequencer is locked only during the
+    commit itself; a `PendingEntry` is returned, and reading its `seq`, `time_us` or `leaf_hash`
+    inside the transaction numbers it (with its other pending entries) at once, at the old cost.
     """
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
@@ -114,13 +118,13 @@ def audit_record(
         purpose=purpose,
     )
     columns = [actor_id, actor_label, action, kind, key, before_digest, after_digest, purpose]
-    # Everything above ran before the sequencer lock; from here until the caller commits, other
-    # writers wait, so the locked part is kept to one statement on PostgreSQL and two on SQLite.
+    if connection.vendor == "postgresql":
+        pending = _record_postgresql(connection, columns, tail, using)
+        _ensure_checkpoints_scheduled(using)
+        return pending
+    # SQLite: `BEGIN IMMEDIATE` already serialises writers; number now, in two statements.
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            seq, time_us, leaf = _append_postgresql(cursor, columns, tail)
-        else:
-            seq, time_us, leaf = _append(cursor, columns, tail)
+        seq, time_us, leaf = _append(cursor, columns, tail)
     entry = AuditEntry(
         seq=seq,
         time_us=time_us,
@@ -144,15 +148,6 @@ _INSERT = (
     "INSERT INTO audit_entry (seq, time_us, actor_id, actor_label, action, target_type, target_id, "
     "before_digest, after_digest, purpose, leaf_hash) "
 )
-_APPEND_POSTGRESQL = (
-    "WITH s AS (UPDATE audit_sequencer SET last_seq = last_seq + 1 WHERE id = 1 "
-    "RETURNING last_seq, CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint) AS t) "
-    "INSERT INTO audit_entry (seq, time_us, actor_id, actor_label, action, target_type, target_id, "
-    "before_digest, after_digest, purpose, leaf_hash) "
-    "SELECT last_seq, t, %s, %s, %s, %s, %s, %s, %s, %s, "
-    "sha256(decode('00', 'hex') || convert_to(CAST(last_seq AS TEXT) || %s || CAST(t AS TEXT) || %s, 'UTF8')) "
-    "FROM s RETURNING seq, time_us, leaf_hash"
-)
 _MISSING = "the audit sequencer row is missing: run `sifa migrate`"
 
 
@@ -169,19 +164,185 @@ def _append(cursor: Any, columns: list[Any], tail: str) -> tuple[int, int, bytes
     return seq, time_us, leaf
 
 
-def _append_postgresql(cursor: Any, columns: list[Any], tail: str) -> tuple[int, int, bytes]:
-    """Number, timestamp (the database clock, read under the lock) and insert in one round trip.
+# ---- PostgreSQL: numbered at commit --------------------------------------------------------------
 
-    PostgreSQL hashes the entry bytes itself (`sha256`); the leaf is recomputed here and must agree.
+_PENDING_INSERT = (
+    "INSERT INTO audit_pending (actor_id, actor_label, action, target_type, target_id, before_digest, "
+    "after_digest, purpose) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id, CAST(pg_current_xact_id() AS text)"
+)
+
+
+class PendingEntry:
+    """An entry recorded on PostgreSQL: its fields now, its number when its transaction commits.
+
+    The deferred trigger `audit_pending_number` numbers it at COMMIT (sequencer, database clock,
+    SHA-256 leaf, insert into `audit_entry`). Reading `seq`, `time_us`, `leaf_hash` or `pk` inside the
+    transaction numbers it now instead (with the transaction's other pending entries, in recording
+    order; see `flush_pending`), which keeps the sequencer locked from then until the commit, as before. After the
+    transaction has ended the number is not known here: AuditError.
     """
-    cursor.execute(_APPEND_POSTGRESQL, [*columns, formats.SEPARATOR, tail])
-    row = cursor.fetchone()
-    if row is None:
-        raise AuditError(_MISSING)
-    seq, time_us, leaf = int(row[0]), int(row[1]), bytes(row[2])
-    if leaf != merkle.leaf_hash(f"{seq}{formats.SEPARATOR}{time_us}{tail}".encode()):
-        raise AuditError("the database hashed the audit entry differently")
-    return seq, time_us, leaf
+
+    __slots__ = (
+        "_leaf_hash",
+        "_seq",
+        "_time_us",
+        "action",
+        "actor_id",
+        "actor_label",
+        "after_digest",
+        "before_digest",
+        "discarded",
+        "pending_id",
+        "purpose",
+        "savepoints",
+        "tail",
+        "target_id",
+        "target_type",
+        "using",
+    )
+
+    def __init__(
+        self, *, pending_id: int, using: str, columns: list[Any], tail: str, savepoints: tuple[Any, ...]
+    ) -> None:
+        self.pending_id = pending_id
+        self.savepoints = savepoints
+        self.using = using
+        self.tail = tail
+        (
+            self.actor_id,
+            self.actor_label,
+            self.action,
+            self.target_type,
+            self.target_id,
+            self.before_digest,
+            self.after_digest,
+            self.purpose,
+        ) = columns
+        self._seq: int | None = None
+        self._time_us = 0
+        self._leaf_hash = b""
+        self.discarded = False
+
+    def __repr__(self) -> str:
+        number = f"#{self._seq}" if self._seq is not None else f"pending {self.pending_id}"
+        return f"<PendingEntry {number} {self.action}>"
+
+    @property
+    def numbered(self) -> bool:
+        return self._seq is not None
+
+    def _numbered(self, seq: int, time_us: int, leaf: bytes) -> None:
+        if leaf != merkle.leaf_hash(f"{seq}{formats.SEPARATOR}{time_us}{self.tail}".encode()):
+            raise AuditError("the database hashed the audit entry differently")
+        self._seq, self._time_us, self._leaf_hash = seq, time_us, leaf
+
+    def _number(self) -> int:
+        if self._seq is None:
+            flush_pending(self.using)
+        if self._seq is None:
+            raise AuditError(
+                "this audit entry has no number here: its transaction has ended (it was numbered at commit, or "
+                "rolled back), or a savepoint opened after it was recorded is active (a number taken there would "
+                "be returned by that savepoint's rollback). Read the number inside the transaction that records "
+                "the entry, outside any later savepoint."
+            )
+        return self._seq
+
+    @property
+    def seq(self) -> int:
+        return self._number()
+
+    @property
+    def pk(self) -> int:
+        return self._number()
+
+    @property
+    def time_us(self) -> int:
+        self._number()
+        return self._time_us
+
+    @property
+    def leaf_hash(self) -> bytes:
+        self._number()
+        return self._leaf_hash
+
+    @property
+    def created_at(self) -> datetime:
+        return datetime.fromtimestamp(self.time_us / 1_000_000, tz=UTC)
+
+
+class _Pending:
+    """Per connection: the entries recorded in its current (or last) transaction, not yet numbered."""
+
+    __slots__ = ("entries", "xid")
+
+    def __init__(self) -> None:
+        self.xid = ""
+        self.entries: list[PendingEntry] = []
+
+
+def _pending_of(connection: Any) -> _Pending:
+    state: _Pending | None = getattr(connection, "_sifa_audit_pending", None)
+    if state is None:
+        state = _Pending()
+        connection._sifa_audit_pending = state
+    return state
+
+
+def _record_postgresql(connection: Any, columns: list[Any], tail: str, using: str) -> PendingEntry:
+    """Insert the fields into `audit_pending` (no lock taken); the deferred trigger numbers them at commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PENDING_INSERT, columns)
+        pending_id, xid = cursor.fetchone()
+    state = _pending_of(connection)
+    if state.xid != xid:  # a new transaction: whatever the last one left here was numbered or rolled back
+        state.xid, state.entries = xid, []
+    entry = PendingEntry(
+        pending_id=int(pending_id), using=using, columns=columns, tail=tail, savepoints=tuple(connection.savepoint_ids)
+    )
+    state.entries.append(entry)
+    return entry
+
+
+def flush_pending(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Number now the entries this connection's transaction has recorded, so that it reads its own writes.
+
+    Ledger reads (the AuditEntry manager, `selectors`) call this first; a no-op on SQLite, outside a
+    transaction and when nothing is pending. Numbering locks the sequencer until the transaction ends.
+
+    Only entries recorded in the current savepoint (or in savepoints since released into it) are
+    numbered, in recording order. An entry recorded before the current savepoint was opened stays
+    pending (numbered at commit, or by a later call outside that savepoint): a rollback of the
+    savepoint would undo a number taken inside it, so that number is never handed out.
+    """
+    connection = transaction.get_connection(using)
+    state: _Pending | None = getattr(connection, "_sifa_audit_pending", None)
+    if state is None or not state.entries:
+        return
+    if connection.needs_rollback:
+        return  # an error to be rolled back first; the entries stay pending
+    if not connection.in_atomic_block:
+        for entry in state.entries:  # their transaction has ended
+            entry.discarded = True
+        state.entries = []
+        return
+    current = tuple(connection.savepoint_ids)
+    depth = len(current)
+    entries = [e for e in state.entries if e.savepoints[:depth] == current]
+    if not entries:
+        return
+    state.entries = [e for e in state.entries if e.savepoints[:depth] != current]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pending_id, seq, time_us, leaf_hash FROM audit_number(%s)", [[e.pending_id for e in entries]]
+        )
+        numbered = {int(r[0]): (int(r[1]), int(r[2]), bytes(r[3])) for r in cursor.fetchall()}
+    for entry in entries:
+        found = numbered.get(entry.pending_id)
+        if found is None:
+            entry.discarded = True  # rolled back with a savepoint, or its transaction ended
+        else:
+            entry._numbered(*found)
 
 
 _SCHEDULE_CHECK_INTERVAL = 60.0

@@ -7,12 +7,12 @@ from django.db import connection, transaction
 
 from sifa.audit import selectors, triggers
 from sifa.audit.models import AuditEntry
-from sifa.audit.services import audit_record
+from sifa.audit.services import PendingEntry, audit_record, flush_pending
 
 
-def write_entries(count: int, *, prefix: str = "g") -> list[AuditEntry]:
+def write_entries(count: int, *, prefix: str = "g") -> list[AuditEntry | PendingEntry]:
     """`count` business transactions, each creating a Group and recording it."""
-    entries = []
+    entries: list[AuditEntry | PendingEntry] = []
     start = Group.objects.count()
     for i in range(count):
         with transaction.atomic():
@@ -42,6 +42,7 @@ def create_triggers() -> None:
 
 
 def raw(sql: str, params: list[Any] | None = None) -> None:
+    flush_pending()  # tamper with the entries the test's transaction has recorded, too
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
 
@@ -52,6 +53,7 @@ def last_seq() -> int:
 
 def rows() -> dict[int, tuple[Any, ...]]:
     """Every entry's columns by seq, as stored."""
+    flush_pending()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT seq, time_us, actor_id, actor_label, action, target_type, target_id, before_digest, "
