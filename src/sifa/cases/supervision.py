@@ -123,14 +123,26 @@ def deadline_scan(*, now: datetime | None = None, batch: int = BATCH) -> ScanRes
     result = ScanResult()
     workers = _Workers()
     running = Case.objects.filter(status=CaseStatus.OPEN, paused_at__isnull=True)
+    # Each pass walks its index in index order (deadline_at, warn_at): ordering by id instead lets
+    # the planner walk the primary key over every open case and filter, 10x slower at 10^6.
     passes = (
-        (Alert.RED, running.filter(alert__in=[Alert.NONE, Alert.YELLOW], deadline_at__lte=now), result.red),
-        (Alert.YELLOW, running.filter(alert=Alert.NONE, warn_at__lte=now, deadline_at__gt=now), result.yellow),
+        (
+            Alert.RED,
+            running.filter(alert__in=[Alert.NONE, Alert.YELLOW], deadline_at__lte=now),
+            "deadline_at",
+            result.red,
+        ),
+        (
+            Alert.YELLOW,
+            running.filter(alert=Alert.NONE, warn_at__lte=now, deadline_at__gt=now),
+            "warn_at",
+            result.yellow,
+        ),
     )
-    for level, queryset, found in passes:
+    for level, queryset, order, found in passes:
         while True:
             with transaction.atomic():
-                ids = list(queryset.order_by("id").values_list("id", flat=True)[:batch])
+                ids = list(queryset.order_by(order, "id").values_list("id", flat=True)[:batch])
                 if not ids:
                     break
                 _mark(level, ids, now, workers)
