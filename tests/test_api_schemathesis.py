@@ -20,15 +20,6 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 MAX_EXAMPLES = int(os.environ.get("SIFA_SCHEMATHESIS_EXAMPLES", "8"))
 
-# Found by this test in other apps' endpoints (2026-11-25) and reported to their owners; they stay
-# visible as xfail (not skipped: a fixed endpoint simply passes) until fixed there.
-KNOWN_ELSEWHERE = {
-    "POST /api/v1/people/import": "#2 people: the 422 report body does not match ImportOut for some inputs",
-    "GET /api/v1/documents/": "documents: a huge `offset` reaches the database (OverflowError, 500)",
-    "GET /api/v1/risk/reconciliations": "#6 risk: a huge `limit` reaches the database (OverflowError, 500)",
-    "GET /api/v1/risk/situation": "#6 risk: year=0 raises a server error",
-}
-
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
@@ -59,24 +50,12 @@ def token(world, make_staff):
     return api_token_create(actor=user, user=user, name="schemathesis")
 
 
-def _known(ctx) -> bool:
-    return f"{ctx.operation.method.upper()} {ctx.operation.path}" in KNOWN_ELSEWHERE
-
-
 SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 @pytest.mark.django_db
-@schema.exclude(_known).parametrize()
+@schema.parametrize()
 @SETTINGS
 def test_api_conforms_to_its_schema(case, token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
-
-
-@pytest.mark.django_db
-@pytest.mark.xfail(reason="found in other apps' endpoints, reported: see KNOWN_ELSEWHERE", strict=False)
-@schema.include(_known).parametrize()
-@SETTINGS
-def test_known_failures_elsewhere(case, token):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)

@@ -16,7 +16,9 @@ def test_staff_logs_out_from_the_workbench(page: Page, live_server: LiveServer, 
     links = sidebar.get_by_role("link")
     expect(links.first).to_have_text("工作台首页")
     expect(sidebar.get_by_role("link", name="机构")).to_be_visible()
-    expect(sidebar.get_by_role("link", name="人员档案")).to_have_count(0)  # the audit administrator reads no person records
+    expect(sidebar.get_by_role("link", name="人员档案")).to_have_count(
+        0
+    )  # the audit administrator reads no person records
     expect(page.locator(".header-user")).to_contain_text("赵六")
 
     page.get_by_role("button", name="退出登录").click()

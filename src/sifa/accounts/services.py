@@ -25,6 +25,7 @@ from sifa.regions.models import Organisation
 SMS_CODE_TTL = timedelta(minutes=5)
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_RESEND_INTERVAL = timedelta(seconds=60)
+TOKEN_USE_PRECISION = timedelta(minutes=1)
 PHONE_CONTEXT = "accounts.User.phone"
 
 
@@ -191,7 +192,10 @@ def api_token_user(token: str) -> User | None:
     row = ApiToken.objects.select_related("user").filter(token_hash=digest, revoked_at__isnull=True).first()
     if row is None or not row.user.is_active:
         return None
-    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # Recording every use would add a write to every API request; a minute's precision is enough.
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
 
 

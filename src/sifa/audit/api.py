@@ -5,10 +5,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sifa.audit import checkpoints, proofs, selectors
 from sifa.audit.models import AuditEntry
+from sifa.core.api import BoundedPagination
 from sifa.core.errors import ErrorCode, SifaError
 
 router = Router(tags=["audit"])
@@ -111,7 +112,7 @@ def consistency_proof(request: HttpRequest, old_size: int, new_size: int | None 
 
 
 @router.get("/entries", response=list[EntryOut], summary="审计日志条目（审计管理员，新的在前）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def entry_list(request: HttpRequest, filters: Query[EntryFilter]) -> QuerySet[AuditEntry]:
     _require_auditor(request)
     entries = AuditEntry.objects.order_by("-seq")

@@ -11,23 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from sifa.cases import registry, selectors, services
 from sifa.cases.models import Case
 from sifa.cases.presenters import case_row
+from sifa.core.api import BoundedPagination
 from sifa.core.errors import ErrorCode, SifaError
 
 router = Router(tags=["cases"])
-
-
-class BoundedPagination(LimitOffsetPagination):
-    """limit/offset with upper bounds, so an absurd offset is a 422, not a database overflow."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=1000)
-        offset: int = Field(0, ge=0, le=2_000_000_000)
 
 
 class Mapped(Sequence[Any]):

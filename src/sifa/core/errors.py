@@ -63,7 +63,9 @@ DEFAULT_MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.CONFLICT: _("操作冲突，请刷新后重试。"),
     ErrorCode.ROLE_CONFLICT: _("系统管理员、安全管理员和审计管理员角色不得由同一账号兼任。"),
     ErrorCode.RATE_LIMITED: _("操作过于频繁，请稍后再试。"),
-    ErrorCode.REPRESENTATIVE_BLOCKED: _("该律师处于停止执业或吊销状态，不得担任代理人、辩护人；如确需放行，请填写理由。"),
+    ErrorCode.REPRESENTATIVE_BLOCKED: _(
+        "该律师处于停止执业或吊销状态，不得担任代理人、辩护人；如确需放行，请填写理由。"
+    ),
     ErrorCode.WARNINGS_OPEN: _("尚有未研判或已确认的核查预警，不能批准。"),
     ErrorCode.STALE_VERSION: _("案件已被他人处理，请刷新后重试。"),
     ErrorCode.IDEMPOTENCY_KEY_REUSED: _("同一提交编号已用于内容不同的申请。"),

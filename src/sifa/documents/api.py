@@ -5,9 +5,10 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sifa.core import crypto
+from sifa.core.api import BoundedPagination, ErrorOut
 from sifa.documents import offline, selectors
 from sifa.documents.kinds import kind_name
 from sifa.documents.models import Document
@@ -32,12 +33,6 @@ class VerifyOut(Schema):
     revoked: bool
     revoked_at: datetime | None
     status: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict[str, object] | list[object]
 
 
 class PublicKeyOut(Schema):
@@ -90,7 +85,7 @@ def public_key(request: HttpRequest) -> PublicKeyOut:
 
 
 @router.get("/", response=list[DocumentOut], summary="本辖区文书列表")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def document_list(request: HttpRequest, q: str = "", kind: str = "", case_ref: str = "") -> QuerySet[Document]:
     return selectors.document_list(user=request.user, q=q, kind=kind, case_ref=case_ref)
 

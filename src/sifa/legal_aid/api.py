@@ -10,7 +10,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from sifa.accounts.models import User
-from sifa.cases.api import BoundedPagination, Mapped
+from sifa.cases.api import Mapped
+from sifa.core.api import BoundedPagination
 from sifa.legal_aid import selectors, services
 from sifa.legal_aid.models import SubsidyRecord
 

@@ -3,9 +3,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from sifa.core.api import BoundedPagination, ErrorOut
 from sifa.people import ledger, selectors, services
 from sifa.people.presenters import person_masked
 
@@ -68,7 +69,7 @@ class RevealOut(Schema):
 
 
 @router.get("/", response=list[PersonOut], summary="人员列表（本辖区，证件号码已脱敏）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def person_list(request: HttpRequest, q: str = "") -> Any:
     return selectors.person_list(user=request.user, q=q)
 
@@ -97,7 +98,9 @@ def person_export(request: HttpRequest, q: str = "") -> HttpResponse:
     return response
 
 
-@router.post("/import", response={200: ImportOut, 422: ImportOut}, summary="从 Excel/CSV 导入人员台账（逐行报告错误）")
+@router.post(
+    "/import", response={200: ImportOut, 422: ImportOut | ErrorOut}, summary="从 Excel/CSV 导入人员台账（逐行报告错误）"
+)
 def person_import(request: HttpRequest, file: File[UploadedFile], partial: bool = False) -> Any:
     report = ledger.person_import(actor=request.user, upload=file, partial=partial)  # type: ignore[arg-type]
     return Status(200 if report.committed else 422, report)

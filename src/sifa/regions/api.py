@@ -3,8 +3,9 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from sifa.core.api import BoundedPagination
 from sifa.regions.models import Division, Organisation
 from sifa.regions.selectors import (
     SEARCH_LIMIT_MAX,
@@ -102,7 +103,7 @@ class OrganisationOut(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="本辖区机构")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def organisations_list(request: HttpRequest, q: str = "", kind: str = "") -> QuerySet[Organisation]:
     return organisation_list(user=request.user, q=q, kind=kind)
 

@@ -5,21 +5,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from sifa.core.api import BoundedPagination
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.risk import disputes, selectors, services
 
 router = Router(tags=["risk"])
-
-
-class Page(LimitOffsetPagination):
-    """Limit/offset with bounds, so a huge value is refused (422) before it reaches the database."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=1000)
-        offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 class LedgerBatchOut(Schema):
@@ -106,7 +99,7 @@ def reconciliation_start(request: HttpRequest, payload: ReconciliationIn) -> Sta
 
 
 @router.get("/reconciliations", response=list[ReconciliationOut], summary="台账比对记录")
-@paginate(Page)
+@paginate(BoundedPagination)
 def reconciliation_list(request: HttpRequest) -> Any:
     return selectors.run_list(user=request.user)
 
@@ -117,7 +110,7 @@ def reconciliation_get(request: HttpRequest, run_id: int) -> Any:
 
 
 @router.get("/discrepancies", response=list[DiscrepancyOut], summary="台账差异（本辖区，可按类型、核查结论筛选）")
-@paginate(Page)
+@paginate(BoundedPagination)
 def discrepancy_list(request: HttpRequest, type: str = "", ruling: str = "") -> Any:
     return selectors.discrepancy_list(user=request.user, type=type, ruling=ruling)
 
@@ -210,7 +203,7 @@ def dispute_import(request: HttpRequest, file: File[UploadedFile], partial: bool
 
 
 @router.get("/disputes", response=list[DisputeOut], summary="矛盾纠纷（本辖区，按风险系数排序）")
-@paginate(Page)
+@paginate(BoundedPagination)
 def dispute_list(request: HttpRequest, level: str = "") -> Any:
     qs = disputes.dispute_list(user=request.user).prefetch_related("alerts")
     return qs.filter(level=level) if level else qs
@@ -222,7 +215,7 @@ def dispute_get(request: HttpRequest, dispute_id: int) -> Any:
 
 
 @router.get("/alerts", response=list[AlertOut], summary="红色预警（本辖区）")
-@paginate(Page)
+@paginate(BoundedPagination)
 def alert_list(request: HttpRequest, status: str = "") -> Any:
     return disputes.alert_list(user=request.user, status=status)
 

@@ -4,11 +4,12 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from sifa.audit.services import audit_record
 from sifa.core import idnumber
+from sifa.core.api import BoundedPagination
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.screening import selectors, services
 from sifa.screening.choices import REGISTRY_ROLES
@@ -126,7 +127,7 @@ def representative_check(request: HttpRequest, payload: RepresentativeCheckIn) -
 
 
 @router.get("/warnings", response=list[WarningOut], summary="本辖区核查预警（廉政核查人员）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def warning_list(request: HttpRequest, status: str = "") -> Any:
     return selectors.warning_list(user=request.user, status=status)
 

@@ -10,10 +10,19 @@ from django.test import Client
 import sifa
 
 SIFA_DIR = Path(sifa.__file__).resolve().parent
-URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.\-\[\]:]+[^\s"'<>)]*""")
+# `//` right after another scheme (ECharts' `path://M0,0…` shapes) is no address.
+URL = re.compile(r"""(?:https?:|(?<![A-Za-z]:))//[A-Za-z0-9.\-\[\]:]+[^\s"'<>)]*""")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-# XML namespaces are names, not addresses: nothing is fetched from them.
-NAMESPACES = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink")
+# XML namespaces and the licence notices inside vendored files are names, not addresses: nothing is
+# fetched from them.
+NAMESPACES = (
+    "http://www.w3.org/2000/svg",
+    "http://www.w3.org/1999/xlink",
+    "http://www.w3.org/2000/xmlns/",
+    "http://www.w3.org/XML/1998/namespace",
+    "http://www.apache.org/licenses/LICENSE-2.0",
+    "https://github.com/ecomfe/zrender/blob/master/LICENSE",
+)
 
 
 def external_urls(text: str) -> list[str]:
@@ -39,6 +48,8 @@ def test_scanner_finds_external_urls() -> None:
     assert external_urls("<link href='//fonts.example.net/x.css'>") == ["//fonts.example.net/x.css"]
     assert external_urls('<a href="http://127.0.0.1:8000/">') == []
     assert external_urls('<svg xmlns="http://www.w3.org/2000/svg">') == []
+    assert external_urls('symbol: "path://M0,0L10,10"') == []
+    assert external_urls('url("//cdn.example.com/a.png")') == ["//cdn.example.com/a.png"]
 
 
 @pytest.mark.parametrize("path", served_files(), ids=lambda p: str(p.relative_to(SIFA_DIR)))
