@@ -207,7 +207,8 @@ def test_tags_end_with_the_restriction_period_and_follow_rule_changes(officer, m
     assert services.tags_refresh(on=date(2027, 6, 29)) == 0
     assert services.tags_refresh(on=date(2027, 6, 30)) == 1
     assert not RegistryPerson.objects.get(name="张丽").warning
-    RestrictionRule.objects.filter(departure_type="resigned").update(months=36)
+    # update_or_create: a transactional test elsewhere in the worker may have flushed migration rows
+    RestrictionRule.objects.update_or_create(departure_type="resigned", defaults={"months": 36})
     assert services.tags_refresh(on=date(2027, 6, 30)) == 1  # 李明 retired: his rule did not change
     zhang = RegistryPerson.objects.get(name="张丽")
     assert (zhang.warning, zhang.restricted_until) == (True, date(2028, 6, 30))
