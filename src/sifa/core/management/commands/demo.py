@@ -22,6 +22,7 @@ class Command(BaseCommand):
         accounts = demo_load()
         for path in SERVICE_DEMOS:
             import_string(path)()
+        call_command("risk_demo", verbosity=0)
         out = self.stdout
         out.write(self.style.SUCCESS("演示数据已就绪。Demo data ready."))
         out.write("")
