@@ -9,7 +9,8 @@ import importlib
 import sys
 
 BENCHMARKS = {
-    "cases": "bench.cases",  # case API submission/progress throughput vs a trivial endpoint; deadline scan over 10^6 (#3)
+    # case API submission/progress throughput vs a trivial endpoint; deadline scan over 10^6 (#3)
+    "cases": "bench.cases",
     "audit": "bench.audit",  # ledger append throughput and verify time, SQLite and PostgreSQL
     "risk": "bench.risk",  # E2 reconciliation, E1 litigation scoring, E5 AUC and forecast MASE (issue #6)
     "screening": "bench.screening",  # matcher precision/recall/F1, pairs/s, memory vs Splink 5 (#5)
