@@ -9,6 +9,8 @@ They stop mistakes and casual tampering; someone who can drop triggers is caught
 verify` (Merkle tree + signed checkpoints outside the database) instead.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 SQLITE_CREATE = [
     """CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
        BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END""",
@@ -93,7 +95,7 @@ DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}
 def statements(vendor: str, *, create: bool) -> list[str]:
     table = CREATE if create else DROP
     if vendor not in table:
-        raise NotImplementedError(f"the audit ledger supports SQLite and PostgreSQL, not {vendor}")
+        raise ImproperlyConfigured(f"the audit ledger supports SQLite and PostgreSQL, not {vendor}")
     return table[vendor]
 
 
