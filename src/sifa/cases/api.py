@@ -10,7 +10,7 @@ from typing import Any, overload
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -290,21 +290,22 @@ def case_submit(request: HttpRequest, payload: CaseSubmitIn) -> Status[dict[str,
     return Status(200 if before else 201, _detail(request, case))
 
 
+class CaseQuery(Schema):
+    """The filters of the case list and its Excel export (see selectors.CaseFilters)."""
+
+    service: str = ""
+    stage: str = ""
+    status: str = ""
+    alert: str = ""
+    division: str = ""
+    q: str = ""
+    mine: bool = False
+
+
 @router.get("/", response=list[CaseOut], summary="案件列表（本辖区或本人）")
 @paginate(BoundedPagination)
-def case_list(
-    request: HttpRequest,
-    service: str = "",
-    stage: str = "",
-    status: str = "",
-    alert: str = "",
-    division: str = "",
-    q: str = "",
-    mine: bool = False,
-) -> Any:
-    filters = selectors.CaseFilters(
-        service=service, stage=stage, status=status, alert=alert, division=division, q=q, mine=mine
-    )
+def case_list(request: HttpRequest, query: Query[CaseQuery]) -> Any:
+    filters = selectors.CaseFilters(**query.dict())
     return Mapped(selectors.case_list(user=request.user, filters=filters), case_row)
 
 
@@ -374,21 +375,10 @@ def follow_up_complete(request: HttpRequest, follow_up_id: int, payload: FollowU
 
 
 @router.get("/export.xlsx", summary="导出案件列表（Excel）")
-def case_export(
-    request: HttpRequest,
-    service: str = "",
-    stage: str = "",
-    status: str = "",
-    alert: str = "",
-    division: str = "",
-    q: str = "",
-    mine: bool = False,
-) -> HttpResponse:
+def case_export(request: HttpRequest, query: Query[CaseQuery]) -> HttpResponse:
     from sifa.cases.views import export_response
 
-    filters = selectors.CaseFilters(
-        service=service, stage=stage, status=status, alert=alert, division=division, q=q, mine=mine
-    )
+    filters = selectors.CaseFilters(**query.dict())
     return export_response(request, selectors.case_list(user=request.user, filters=filters))
 
 
