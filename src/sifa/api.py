@@ -8,17 +8,22 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sifa.accounts.api import api_auth
 from sifa.accounts.api import router as accounts_router
+from sifa.appraisal.api import router as appraisal_router
+from sifa.arbitration.api import router as arbitration_router
 from sifa.audit.api import router as audit_router
 from sifa.cases.api import router as cases_router
 from sifa.consultation.api import router as consultation_router
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.documents.api import router as documents_router
 from sifa.legal_aid.api import router as legal_aid_router
+from sifa.mediation.api import router as mediation_router
+from sifa.notary.api import router as notary_router
 from sifa.people.api import router as people_router
 from sifa.reconsideration.api import router as reconsideration_router
 from sifa.regions.api import router as regions_router
 from sifa.risk.api import router as risk_router
 from sifa.screening.api import router as screening_router
+from sifa.wage_arrears.api import router as wage_arrears_router
 
 api = NinjaAPI(
     title="Sifa 智慧司法平台 API",
@@ -89,3 +94,8 @@ api.add_router("/consultation", consultation_router)
 api.add_router("/reconsideration", reconsideration_router)
 api.add_router("/screening", screening_router)
 api.add_router("/risk", risk_router)
+api.add_router("/mediation", mediation_router)
+api.add_router("/wage-arrears", wage_arrears_router)
+api.add_router("/notary", notary_router)
+api.add_router("/arbitration", arbitration_router)
+api.add_router("/appraisal", appraisal_router)

@@ -1,8 +1,10 @@
 """Who sees a case: the one rule, used by the selectors (querysets) and the services (locked rows).
 
 Citizens see the cases they applied for. Staff with an oversight role (officers, bureau staff,
-supervisors, auditors, analysts) see every case in their division subtree; other staff (lawyers,
-mediators, notaries) see the cases assigned to them. Anything else is "not found".
+supervisors, auditors, analysts) see every case in their division subtree; every member of the
+handling organisation (the mediation committee, notary office, arbitration commission that received
+it) sees its cases; other staff (lawyers, mediators, notaries) see the cases assigned to them.
+Anything else is "not found".
 """
 
 from typing import Any
@@ -20,6 +22,8 @@ def can_see(user: Any, case: Any) -> bool:
     if user.kind != AccountKind.STAFF:
         return False
     if case.handler_id == user.pk:
+        return True
+    if user.organisation_id is not None and case.organisation_id == user.organisation_id:
         return True
     prefix = user.scope_prefix or ""
     return bool(prefix) and user.has_role(*OVERSIGHT_ROLES) and case.division_id.startswith(prefix)

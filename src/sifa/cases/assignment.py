@@ -1,7 +1,8 @@
 """Choosing a handler: manual, round-robin, or weighted by open load and skill tags.
 
 Candidates are active staff holding the role, in organisations of the given kinds inside the case's
-county (the first six digits of its division code). Called by `services.case_transition` inside its
+county (the first six digits of its division code); weighted picking prefers the organisations
+nearest the case (its own township), then skill, then load. Called by `services.case_transition` inside its
 transaction; the choice is traced with the transition's audit entry.
 """
 
@@ -40,11 +41,29 @@ def _round_robin(pool: QuerySet[User], key: str) -> User:
     return chosen
 
 
-def _weighted(pool: QuerySet[User], skill: str) -> User:
-    """Least open load per unit of weight; people with the case's skill tag first if there are any."""
-    rows = list(pool.annotate(load=Count("handled_cases", filter=Q(handled_cases__status=CaseStatus.OPEN))))
+def _locality(division_code: str, case_division: str) -> int:
+    """How deep an organisation's division agrees with the case's (township beats county)."""
+    depth = 0
+    for a, b in zip(division_code, case_division, strict=False):
+        if a != b:
+            break
+        depth += 1
+    return depth
+
+
+def _weighted(pool: QuerySet[User], skill: str, case_division: str) -> User:
+    """The nearest organisations first (the case's township before the rest of the county), then
+    people with the case's skill tag if there are any, then the least open load per unit of weight."""
+    rows = list(
+        pool.select_related("organisation").annotate(
+            load=Count("handled_cases", filter=Q(handled_cases__status=CaseStatus.OPEN))
+        )
+    )
     if not rows:
         raise SifaError(ErrorCode.INVALID_INPUT, "没有可指派的承办人。", details={"handler_id": "none"})
+    depth = {u.pk: _locality(u.organisation.division_id if u.organisation else "", case_division) for u in rows}
+    nearest = max(depth.values())
+    rows = [u for u in rows if depth[u.pk] == nearest]
     profiles = {p.user_id: p for p in HandlerProfile.objects.filter(user__in=[u.pk for u in rows])}
 
     def skilled(user: Any) -> bool:
@@ -76,5 +95,5 @@ def pick(
     if strategy == "round_robin":
         return _round_robin(pool, f"{case.division_id[:6]}:{role}:{','.join(sorted(organisation_kinds))}")
     if strategy == "weighted":
-        return _weighted(pool, case.skill)
+        return _weighted(pool, case.skill, case.division_id)
     raise SifaError(ErrorCode.INVALID_INPUT, details={"strategy": strategy})

@@ -1,7 +1,8 @@
 """Case reads. Staff go through the one data-scope layer; citizens see only their own cases.
 
 Oversight roles (officers, bureau staff, supervisors, auditors, analysts) see every case in their
-division subtree; other staff (lawyers, mediators, notaries) see the cases assigned to them.
+division subtree; members of the handling organisation see its cases; other staff (lawyers,
+mediators, notaries) see the cases assigned to them (the rule is `sifa.cases.access.can_see`).
 Anything else answers 404, exactly like a missing case.
 """
 
@@ -27,9 +28,12 @@ def case_visible(*, user: Any) -> QuerySet[Case]:
         return cases.none()
     if user.kind == AccountKind.CITIZEN:
         return cases.filter(applicant=user)
+    own = Q(handler=user)
+    if user.organisation_id is not None:
+        own |= Q(organisation_id=user.organisation_id)
     if user.has_role(*OVERSIGHT_ROLES):
-        return within_scope(cases, user) | cases.filter(handler=user)
-    return cases.filter(handler=user)
+        return within_scope(cases, user) | cases.filter(own)
+    return cases.filter(own)
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,7 @@ def my_tasks(*, user: Any) -> QuerySet[Case]:
     """Open cases waiting for this user: assigned to them, or unassigned in their organisation's queue."""
     if getattr(user, "kind", None) != AccountKind.STAFF:
         return Case.objects.none()
-    queue = (
-        Q(handler__isnull=True, organisation_id=user.organisation_id) if user.has_role(*OVERSIGHT_ROLES) else Q(pk=None)
-    )
+    queue = Q(handler__isnull=True, organisation_id=user.organisation_id) if user.organisation_id else Q(pk=None)
     return (
         case_visible(user=user)
         .filter(status=CaseStatus.OPEN)

@@ -11,6 +11,11 @@ SERVICE_DEMOS = [
     "sifa.cases.demo.demo_cases",
     "sifa.consultation.demo.demo_load",
     "sifa.reconsideration.demo.demo_load",
+    "sifa.mediation.demo.demo_load",
+    "sifa.wage_arrears.demo.demo_load",
+    "sifa.notary.demo.demo_load",
+    "sifa.arbitration.demo.demo_load",
+    "sifa.appraisal.demo.demo_load",
 ]
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ArbitrationConfig(AppConfig):
+    name = "sifa.arbitration"
+    label = "arbitration"
+    verbose_name = "仲裁"

@@ -1,0 +1,5 @@
+"""Demo data of 人民调解 (idempotent)."""
+
+
+def demo_load() -> None:
+    return None

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NotaryConfig(AppConfig):
+    name = "sifa.notary"
+    label = "notary"
+    verbose_name = "公证"
