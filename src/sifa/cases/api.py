@@ -14,8 +14,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from sifa.cases import registry, selectors, services
-from sifa.cases.models import Case
+from sifa.cases import referrals, registry, selectors, services
+from sifa.cases.models import Case, Referral
 from sifa.cases.presenters import case_row
 from sifa.core.api import BoundedPagination
 from sifa.core.errors import ErrorCode, SifaError
@@ -185,6 +185,45 @@ class FollowUpOut(Schema):
 
 class FollowUpIn(Schema):
     outcome: str = Field(..., min_length=1, max_length=2000)
+
+
+class ReferralIn(Schema):
+    kind: str = Field(..., max_length=24, description="legal_aid | litigation | arbitration | labour_inspection | …")
+    authority: str = Field(..., min_length=1, max_length=128)
+    reason: str = Field(..., min_length=1, max_length=2000)
+    target_case_id: int | None = Field(None, ge=1, le=2_147_483_647)
+    document_id: int | None = Field(None, ge=1, le=2_147_483_647)
+
+
+class ReferralUpdateIn(Schema):
+    status: str = Field(..., max_length=12, description="received | accepted | declined | done")
+    note: str = Field("", max_length=2000)
+
+
+class ReferralOut(Schema):
+    id: int
+    case_reference: str
+    kind: str
+    authority: str
+    reason: str
+    target_case_reference: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _referral(r: Referral) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "case_reference": r.case.reference,
+        "kind": r.kind,
+        "authority": r.authority,
+        "reason": r.reason,
+        "target_case_reference": r.target_case.reference if r.target_case else "",
+        "status": referrals.effective_status(r),
+        "created_at": r.created_at,
+        "updated_at": r.updated_at,
+    }
 
 
 def _files(files: dict[str, FileIn]) -> dict[str, Any]:
@@ -374,6 +413,18 @@ def follow_up_complete(request: HttpRequest, follow_up_id: int, payload: FollowU
     }
 
 
+@router.get("/referrals", response=list[ReferralOut], summary="转办记录（本辖区案件及本人转出的）")
+@paginate(BoundedPagination)
+def referral_list(request: HttpRequest, kind: str = "", status: str = "") -> Any:
+    return Mapped(referrals.referral_list(user=request.user, kind=kind[:24], status=status[:12]), _referral)
+
+
+@router.post("/referrals/{referral_id}/status", response=ReferralOut, summary="登记外部单位对转办的反馈")
+def referral_update(request: HttpRequest, referral_id: int, payload: ReferralUpdateIn) -> dict[str, Any]:
+    r = referrals.referral_update(actor=request.user, referral_id=referral_id, status=payload.status, note=payload.note)  # type: ignore[arg-type]
+    return _referral(r)
+
+
 @router.get("/export.xlsx", summary="导出案件列表（Excel）")
 def case_export(request: HttpRequest, query: Query[CaseQuery]) -> HttpResponse:
     from sifa.cases.views import export_response
@@ -421,6 +472,14 @@ def case_transition(request: HttpRequest, case_id: int, transition: str, payload
         expected_version=payload.expected_version,
     )
     return _detail(request, case)
+
+
+@router.post(
+    "/{case_id}/referrals", response={201: ReferralOut}, summary="转办（法律援助、诉讼、仲裁、劳动保障监察等）"
+)
+def referral_create(request: HttpRequest, case_id: int, payload: ReferralIn) -> Status[dict[str, Any]]:
+    r = referrals.referral_create(actor=request.user, case_id=case_id, **payload.dict())  # type: ignore[arg-type]
+    return Status(201, _referral(r))
 
 
 @router.post("/{case_id}/rating", response={201: RatingOut}, summary="满意度评价（申请人，办结后）")

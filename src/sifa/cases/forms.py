@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sifa.cases.definitions import FieldSpec
+from sifa.cases.models import ReferralKind, ReferralStatus
 from sifa.core.errors import SifaError
 from sifa.regions.models import Division, Organisation
 
@@ -95,3 +96,14 @@ class RatingForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     outcome = forms.CharField(label=_("回访结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReferralForm(forms.Form):
+    kind = forms.ChoiceField(label=_("转办类别"), choices=ReferralKind.choices)
+    authority = forms.CharField(label=_("接收单位"), max_length=128)
+    reason = forms.CharField(label=_("转办理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("反馈状态"), choices=[c for c in ReferralStatus.choices if c[0] != "sent"])
+    note = forms.CharField(label=_("反馈说明"), required=False, max_length=2000)

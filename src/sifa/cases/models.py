@@ -329,3 +329,64 @@ class AssignmentCursor(models.Model):
 def case_public(case: Case) -> dict[str, Any]:
     """What any screen may show about a case (identifiers stay masked in `data`)."""
     return {"reference": case.reference, "stage": case.stage, "status": case.status}
+
+
+class ReferralKind(models.TextChoices):
+    LEGAL_AID = "legal_aid", _("法律援助")
+    LITIGATION = "litigation", _("诉讼")
+    ARBITRATION = "arbitration", _("仲裁")
+    LABOUR_INSPECTION = "labour_inspection", _("劳动保障监察")
+    JUDICIAL_CONFIRMATION = "judicial_confirmation", _("司法确认")
+    MEDIATION = "mediation", _("人民调解")
+    OTHER = "other", _("其他")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("已转出")
+    RECEIVED = "received", _("已接收")
+    ACCEPTED = "accepted", _("已受理")
+    DECLINED = "declined", _("不予受理")
+    DONE = "done", _("已办结")
+
+
+class Referral(models.Model):
+    """A case handed on to another case on the platform or to an outside authority, with its feedback."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    kind = models.CharField(_("转办类别"), max_length=24, choices=ReferralKind.choices)
+    authority = models.CharField(_("接收单位"), max_length=128)
+    reason = models.TextField(_("转办理由"))
+    target_case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="referred_from", verbose_name=_("转入案件")
+    )
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("文书")
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("转办")
+        verbose_name_plural = _("转办")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk} of case {self.case_id}"
+
+
+class ReferralUpdate(models.Model):
+    """One piece of feedback on a referral (received, accepted, declined, done), in order."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("状态"), max_length=12, choices=ReferralStatus.choices)
+    note = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.status}"

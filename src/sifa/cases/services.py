@@ -288,15 +288,29 @@ def _replay(actor: User, key: str, body_sha256: str) -> Case | None:
 
 
 def case_submit(
-    *, actor: User, service_type: str, data: Mapping[str, Any], files: Files | None = None, idempotency_key: str = ""
+    *,
+    actor: User,
+    service_type: str,
+    data: Mapping[str, Any],
+    files: Files | None = None,
+    idempotency_key: str = "",
+    on_behalf_of: User | None = None,
 ) -> Case:
-    """Open a case of the current version of `service_type` for the actor (citizen or staff)."""
+    """Open a case of the current version of `service_type` for the actor (citizen or staff).
+
+    A staff actor may name the citizen account the case is for (`on_behalf_of`: a window intake or
+    a referral); that citizen becomes the applicant and follows the case in 我的办件.
+    """
     if not getattr(actor, "is_authenticated", False):
         raise SifaError(ErrorCode.NOT_AUTHENTICATED)
     row, spec = registry.definition_current(service_type)
     kind = "citizen" if actor.kind == AccountKind.CITIZEN else "staff"
     if kind not in spec.applicant_roles:
         raise SifaError(ErrorCode.FORBIDDEN)
+    if on_behalf_of is not None and (kind != "staff" or on_behalf_of.kind != AccountKind.CITIZEN):
+        raise SifaError(
+            ErrorCode.INVALID_INPUT, "只有工作人员可以为群众代为申请。", details={"on_behalf_of": "invalid"}
+        )
     if len(idempotency_key) > 64:
         raise SifaError(ErrorCode.INVALID_INPUT, details={"idempotency_key": "最长 64 个字符"})
     cleaned = clean_fields(spec.fields, dict(data))
@@ -305,7 +319,7 @@ def case_submit(
     if idempotency_key and (existing := _replay(actor, idempotency_key, body_sha256)) is not None:
         return existing
     try:
-        return _create(actor, row, spec, cleaned, uploads, idempotency_key, body_sha256)
+        return _create(actor, row, spec, cleaned, uploads, idempotency_key, body_sha256, on_behalf_of)
     except IntegrityError:
         # A concurrent submission with the same key committed first: answer with its case.
         if idempotency_key and (existing := _replay(actor, idempotency_key, body_sha256)) is not None:
@@ -324,7 +338,14 @@ def _division_of(spec: Definition, cleaned: dict[str, Any], actor: User) -> Divi
 
 @transaction.atomic
 def _create(
-    actor: User, row: Any, spec: Definition, cleaned: dict[str, Any], uploads: list[Upload], key: str, body: str
+    actor: User,
+    row: Any,
+    spec: Definition,
+    cleaned: dict[str, Any],
+    uploads: list[Upload],
+    key: str,
+    body: str,
+    on_behalf_of: User | None = None,
 ) -> Case:
     now = timezone.now()
     plain, secret = _split_sensitive(spec.fields, cleaned)
@@ -337,7 +358,7 @@ def _create(
         stage=stage.code,
         division=division,
         organisation=_handling_organisation(division, spec.organisation_kinds),
-        applicant=actor if actor.kind == AccountKind.CITIZEN else None,
+        applicant=on_behalf_of or (actor if actor.kind == AccountKind.CITIZEN else None),
         applicant_name=str(plain.get("applicant_name", ""))[:64],
         title=str(plain.get("title", "") or spec.name)[:200],
         skill=str(plain.get(spec.skill_field, ""))[:32] if spec.skill_field else "",
@@ -365,7 +386,7 @@ def _create(
         at=now,
     )
     _store(case, event, uploads, actor)
-    _audit(actor, "case.submit", case, None, {**_state(case), "form": digest})
+    _audit(actor, "case.submit", case, None, {**_state(case), "form": digest, "applicant": case.applicant_id})
     notify(
         case=case,
         users=recipients(case, ["applicant"]),

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
 from sifa.audit.services import audit_record
-from sifa.cases import assignment, registry, selectors, services
+from sifa.cases import assignment, referrals, registry, selectors, services
 from sifa.cases.access import OVERSIGHT_ROLES, can_see
 from sifa.cases.definitions import TransitionSpec
-from sifa.cases.forms import FollowUpForm, SpecForm, add_errors
-from sifa.cases.models import Alert, Attachment, Case, CaseStatus
+from sifa.cases.forms import FollowUpForm, ReferralForm, ReferralUpdateForm, SpecForm, add_errors
+from sifa.cases.models import Alert, Attachment, Case, CaseStatus, ReferralKind, ReferralStatus
 from sifa.cases.presenters import case_row, local
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.excel import export_xlsx
@@ -137,7 +137,11 @@ def _transition_form(user: Any, case: Case, t: TransitionSpec, data: Any = None,
 
 
 def _case_page(
-    request: HttpRequest, case: Case, forms: dict[str, SpecForm] | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    forms: dict[str, SpecForm] | None = None,
+    status: int = 200,
+    referral_form: ReferralForm | None = None,
 ) -> HttpResponse:
     transitions = selectors.transitions_for(user=request.user, case=case)
     forms = forms or {}
@@ -162,6 +166,9 @@ def _case_page(
             "defects": case.defects.all(),
             "rating": getattr(case, "rating", None),
             "deadline": local(case.deadline_at),
+            "referrals": [(r, referrals.effective_status(r)) for r in referrals.referrals_of(case)],
+            "referral_form": referral_form or ReferralForm(),
+            "statuses": ReferralStatus.choices,
         },
         status=status,
     )
@@ -289,3 +296,68 @@ def follow_up_complete(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.notifications(user=request.user)[:200]
     return render(request, "cases/notifications.html", {"rows": rows})
+
+
+@staff_required
+@require_POST
+def referral_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _get(request, case_id)
+    form = ReferralForm(request.POST)
+    if form.is_valid():
+        try:
+            referrals.referral_create(actor=cast(User, request.user), case_id=case.pk, **form.cleaned_data)
+        except SifaError as exc:
+            if exc.code == ErrorCode.NOT_FOUND:
+                raise Http404 from exc
+            add_errors(form, exc)
+        else:
+            return redirect("cases:detail", case_id=case.pk)
+    return _case_page(request, case, status=422, referral_form=form)
+
+
+@staff_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    kind, status = request.GET.get("kind", "")[:24], request.GET.get("status", "")[:12]
+    page = Paginator(referrals.referral_list(user=request.user, kind=kind, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(r, referrals.effective_status(r)) for r in page.object_list]
+    return render(
+        request,
+        "cases/referrals.html",
+        {
+            "page": page,
+            "rows": rows,
+            "kind": kind,
+            "status": status,
+            "form": ReferralUpdateForm(),
+            **_referral_choices(),
+        },
+    )
+
+
+def _referral_choices() -> dict[str, Any]:
+    return {"kinds": ReferralKind.choices, "statuses": ReferralStatus.choices}
+
+
+@staff_required
+@require_POST
+def referral_update(request: HttpRequest, referral_id: int) -> HttpResponse:
+    form = ReferralUpdateForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            referrals.referral_update(actor=cast(User, request.user), referral_id=referral_id, **form.cleaned_data)
+        except SifaError as exc:
+            if exc.code == ErrorCode.NOT_FOUND:
+                raise Http404 from exc
+            error = exc.message
+    else:
+        error = "；".join(str(e) for errors in form.errors.values() for e in errors)
+    if not error:
+        back = request.POST.get("next", "")
+        return redirect(back if back.startswith("/cases/") else "cases:referrals")
+    page = Paginator(referrals.referral_list(user=request.user), PAGE_SIZE).get_page(1)
+    rows = [(r, referrals.effective_status(r)) for r in page.object_list]
+    context = {"page": page, "rows": rows, "form": form, "error": error, "failed": referral_id, **_referral_choices()}
+    return render(request, "cases/referrals.html", context, status=422)

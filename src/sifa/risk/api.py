@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from sifa.core.api import BoundedPagination
+from sifa.core.api import BoundedPagination, ErrorOut
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.risk import disputes, selectors, services
 
@@ -194,7 +194,7 @@ class DisputeImportOut(Schema):
 
 @router.post(
     "/disputes/import",
-    response={200: DisputeImportOut, 422: DisputeImportOut},
+    response={200: DisputeImportOut, 422: DisputeImportOut | ErrorOut},
     summary="导入矛盾纠纷排查台账（CSV/Excel；逐行报告错误；已结的作为历史数据不预警）",
 )
 def dispute_import(request: HttpRequest, file: File[UploadedFile], partial: bool = False) -> Any:

@@ -158,10 +158,14 @@ def test_attachments_are_checked_by_content_stored_and_hashed(world, citizen):
     assert attachment.file.read() == body
 
 
-def test_missing_required_file_is_refused(world, citizen):
+def test_missing_required_file_is_refused(world, citizen, aid):
+    case = case_submit(actor=citizen, service_type="legal_aid", data=aid_form())  # the proof is optional (v2)
+    case = case_transition(
+        actor=aid["officer"], case_id=case.pk, transition="request_materials", data={"missing": "证明"}
+    )
     with pytest.raises(SifaError) as refused:
-        case_submit(actor=citizen, service_type="legal_aid", data=aid_form())
-    assert refused.value.details == {"hardship_proof": "请上传材料"}
+        case_transition(actor=citizen, case_id=case.pk, transition="resubmit", data={})
+    assert refused.value.details == {"material": "请上传材料"}
 
 
 def test_same_idempotency_key_same_body_gives_the_same_case_and_another_body_is_refused(world, citizen):

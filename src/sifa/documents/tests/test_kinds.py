@@ -67,8 +67,9 @@ CASES: dict[str, tuple[dict[str, Any], list[str], str]] = {
 }
 
 
-def test_every_shipped_kind_is_registered_and_tested() -> None:
-    assert sorted(registry()) == sorted([*CASES, "mediation_agreement"])
+def test_the_documents_apps_own_kinds_are_registered() -> None:
+    # Kinds added by a service app (notary, arbitration, mediation …) are tested in that app.
+    assert set(CASES) | {"mediation_agreement"} <= set(registry())
 
 
 @pytest.mark.django_db
