@@ -307,6 +307,7 @@ class HandlerProfile(models.Model):
     skills = models.JSONField(_("专长"), default=list, blank=True)
     weight = models.PositiveSmallIntegerField(_("承办能力权重"), default=1)
     available = models.BooleanField(_("可分配"), default=True)
+    licence_no = models.CharField(_("执业证号"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("承办人设置")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from sifa.accounts.choices import AccountKind
 from sifa.accounts.models import User
 from sifa.audit.services import audit_record, canonical_json, state_digest
-from sifa.cases import assignment, registry
+from sifa.cases import assignment, hooks, registry
 from sifa.cases import calendar as cal
 from sifa.cases.access import can_see
 from sifa.cases.definitions import SENSITIVE_TYPES, Definition, FieldSpec, StageSpec, TransitionSpec, clean_fields
@@ -461,6 +461,7 @@ def case_transition(
                 organisation_kinds=tuple(t.assign_organisation_kinds),
                 handler_id=handler_pk,
             )
+            hooks.representative_check(actor=actor, case=case, handler=handler, role=t.assign_role)
             case.handler = handler
             cleaned["handler_id"], cleaned["strategy"] = handler.pk, "manual" if handler_pk else strategy
         case.stage = new.code
@@ -529,6 +530,7 @@ def case_assign(*, actor: User, case_id: int, handler_id: int, expected_version:
             organisation_kinds=tuple(t.assign_organisation_kinds),
             handler_id=handler_id,
         )
+        hooks.representative_check(actor=actor, case=case, handler=handler, role=t.assign_role)
         before = _state(case)
         case.handler, case.version, case.updated_at = handler, case.version + 1, timezone.now()
         case.save(update_fields=["handler", "version", "updated_at"])

@@ -439,7 +439,8 @@ def representative_check(
             )
         candidates = selectors.person_check(
             name=lawyer_name,
-            id_number=lawyer_id_number,
+            # with only a licence number, the lawyer registry supplies the ID number for the career check
+            id_number=lawyer_id_number or (lawyer.id_number if lawyer is not None else ""),
             registries=(*DEPARTED_REGISTRIES, Registry.RELATIVE),
         )
         for candidate in candidates:
