@@ -122,6 +122,9 @@ class Definition(_Strict):
     defects: tuple[DefectSpec, ...] = ()
     rating: bool = True  # closed cases ask the applicant for a satisfaction rating
     follow_up_days: int = Field(5, ge=1, le=60)  # working days for the follow-up visit (回访)
+    # A service with its own guided filing page (mediation's parties, the wage-arrears questions):
+    # the portal links there instead of the generic form. A site path such as "/mediation/apply/".
+    apply_path: str = Field("", pattern=r"^(/[a-z0-9_\-/]*)?$", max_length=100)
 
     @model_validator(mode="after")
     def _graph(self) -> Definition:

@@ -39,14 +39,21 @@ def citizen_required(view: View) -> View:
     return wrapped
 
 
+def apply_url(spec: Any) -> str:
+    """The service's own guided filing page when it has one, else the generic form."""
+    return spec.apply_path or reverse("portal:apply", args=[spec.code])
+
+
 def live_services() -> dict[str, str]:
-    """Service code -> application URL, for the service types that can be handled online now."""
-    return {spec.code: reverse("portal:apply", args=[spec.code]) for _row, spec in registry.catalogue()}
+    """Service code -> application URL, for the service types citizens can apply for online now."""
+    return {spec.code: apply_url(spec) for _row, spec in registry.catalogue() if "citizen" in spec.applicant_roles}
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     items = [
-        {"code": spec.code, "name": spec.name, "description": spec.description} for _r, spec in registry.catalogue()
+        {"code": spec.code, "name": spec.name, "description": spec.description, "url": apply_url(spec)}
+        for _r, spec in registry.catalogue()
+        if "citizen" in spec.applicant_roles
     ]
     return render(request, "portal/catalogue.html", {"items": items})
 
@@ -59,6 +66,8 @@ def apply(request: HttpRequest, service_type: str) -> HttpResponse:
         raise Http404 from exc
     if "citizen" not in spec.applicant_roles:
         raise Http404
+    if spec.apply_path:
+        return redirect(spec.apply_path)
     form = SpecForm(
         spec.fields, request.POST or None, request.FILES or None, organisation_kinds=tuple(spec.organisation_kinds)
     )

@@ -228,3 +228,18 @@ def test_definition_files_ship_for_legal_aid(db):
     registry.definitions_sync()
     assert ServiceDefinition.objects.get(code="legal_aid", is_current=True).origin == "legal_aid.toml"
     assert Path(registry.definitions.definition_files()[0]).suffix == ".toml"
+
+
+def test_a_service_with_its_own_filing_page_is_linked_there(fourth_type, citizen, client):
+    fourth_type.write_text(
+        FOURTH_TYPE.replace("version = 1", "version = 2").replace(
+            'initial_stage = "accept"', 'initial_stage = "accept"\napply_path = "/certificates/apply/"'
+        ),
+        encoding="utf-8",
+    )
+    registry.definitions_sync()
+    client.force_login(citizen)
+    assert client.get("/services/certificate/apply/").url == "/certificates/apply/"
+    assert 'href="/certificates/apply/"' in client.get("/services/").content.decode()
+    with pytest.raises(DefinitionError):
+        parse(FOURTH_TYPE.replace('initial_stage = "accept"', 'initial_stage = "accept"\napply_path = "http://x"'))
