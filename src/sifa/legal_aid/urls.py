@@ -6,4 +6,7 @@ app_name = "legal_aid"
 urlpatterns = [
     path("subsidies/", views.subsidy_list, name="subsidies"),
     path("subsidies/<int:case_id>/", views.subsidy_record, name="subsidy_record"),
+    path("centres/", views.finder, name="finder"),
+    path("centres/manage/", views.centres_manage, name="centres_manage"),
+    path("centres/manage/<int:organisation_id>/", views.centre_edit, name="centre_edit"),
 ]
