@@ -45,7 +45,8 @@ def test_acceptance_refused_until_fee_paid_then_notices_issued(arb) -> None:
         services.arbitration_accept(actor=staff, case_id=case.pk, opinion="符合受理条件")
     assert refused.value.code == ErrorCode.CONFLICT
     case.refresh_from_db()
-    assert case.stage == "review" and not CaseDocument.objects.filter(case=case).exists()
+    assert case.stage == "review"
+    assert not CaseDocument.objects.filter(case=case).exists()
     # The engine's own transition (the case page) is refused as well: the notice checks the ledger.
     with pytest.raises(SifaError, match="仲裁费尚未缴清"):
         case_transition(actor=staff, case_id=case.pk, transition="accept", data={"opinion": "x", "fee_receipt": "X1"})
@@ -60,10 +61,15 @@ def test_acceptance_refused_until_fee_paid_then_notices_issued(arb) -> None:
     assert case.stage == "forming"
     docs = {d.kind: d for d in CaseDocument.objects.filter(case=case)}
     acceptance = pdf_text(docs["arbitration_acceptance_notice"].document_id)
-    assert "山东泉水商贸有限公司" in acceptance and "济南明湖建材有限公司" in acceptance
-    assert "人民币120,000.00元" in acceptance and "第二十四条" in acceptance and "JNZC-0001" in acceptance
+    assert "山东泉水商贸有限公司" in acceptance
+    assert "济南明湖建材有限公司" in acceptance
+    assert "人民币120,000.00元" in acceptance
+    assert "第二十四条" in acceptance
+    assert "JNZC-0001" in acceptance
     notice = pdf_text(docs["arbitration_notice"].document_id)
-    assert "仲裁通知书" in notice and "请求裁决被申请人支付货款120000元" in notice and "第二十五条" in notice
+    assert "仲裁通知书" in notice
+    assert "请求裁决被申请人支付货款120000元" in notice
+    assert "第二十五条" in notice
     assert AuditEntry.objects.filter(action="arbitration.fee.paid").count() == 1
 
 
@@ -175,9 +181,13 @@ def test_full_case_award_services_and_rating(arb) -> None:
         services.delivery_record(actor=staff, delivery_id=postal.pk, result="signed")  # who signed is required
     services.delivery_record(actor=staff, delivery_id=postal.pk, result="signed", signed_by="李收发")
     postal.refresh_from_db()
-    assert postal.status == "served" and postal.receipt_document_id
+    assert postal.status == "served"
+    assert postal.receipt_document_id
     receipt = pdf_text(postal.receipt_document_id)
-    assert "送达回证" in receipt and "李收发" in receipt and "1187654321" in receipt and "邮寄送达" in receipt
+    assert "送达回证" in receipt
+    assert "李收发" in receipt
+    assert "1187654321" in receipt
+    assert "邮寄送达" in receipt
     with pytest.raises(SifaError, match="同意"):
         services.delivery_create(
             actor=staff, case_id=case.pk, case_document_id=award.pk, party_role="claimant", method="electronic"
@@ -192,7 +202,8 @@ def test_full_case_award_services_and_rating(arb) -> None:
     )
     token = services.delivery_token(electronic)
     opened = services.delivery_open(token=token)
-    assert opened.status == "served" and opened.opened_at is not None
+    assert opened.status == "served"
+    assert opened.opened_at is not None
     assert opened.attempts.get().result == "read"
     again = services.delivery_open(token=token)
     assert again.attempts.count() == 1
