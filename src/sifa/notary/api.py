@@ -1,3 +1,159 @@
-from ninja import Router
+"""公证 (A8) API. Partner apps (APP, 公众号, 自助终端 …) submit applications with an idempotency key
+through a staff machine account's token; the catalogue is public; notaries and partners read a
+case's state. Everything else about the case goes through /api/v1/cases/."""
+
+import base64
+import binascii
+from decimal import Decimal
+from typing import Any, cast
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from sifa.accounts.choices import AccountKind, Role
+from sifa.accounts.models import User
+from sifa.accounts.services import citizen_ensure
+from sifa.cases.models import Case
+from sifa.core.errors import ErrorCode, SifaError
+from sifa.notary import matters, selectors, services
+from sifa.notary.choices import Channel
 
 router = Router(tags=["notary"])
+PARTNER_ROLES = (Role.BUREAU_STAFF, Role.NOTARY)
+
+
+class MaterialSpecOut(Schema):
+    code: str
+    name: str
+
+
+class MatterOut(Schema):
+    code: str
+    name: str
+    fee: Decimal
+    materials: list[MaterialSpecOut]
+
+
+class CatalogueOut(Schema):
+    version: int
+    basis: str
+    matters: list[MatterOut]
+
+
+class FileIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    content_base64: str = Field(..., max_length=30_000_000)
+
+
+class ApplicationIn(Schema):
+    partner: str = Field(..., min_length=1, max_length=64, description="合作方名称，如 爱山东APP")
+    idempotency_key: str = Field("", max_length=64)
+    data: dict[str, Any] = Field(
+        ..., description="applicant_name, id_number, phone, division, matter, details, purpose"
+    )
+    files: dict[str, FileIn] = Field(default_factory=dict, description="材料项代码 -> 文件")
+
+
+class MaterialOut(Schema):
+    item: str
+    name: str
+    status: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    reference: str
+    stage: str
+    status: str
+    channel: str
+    matter: str
+    fee: Decimal
+    fee_paid: bool
+    certificate_number: str | None
+    verify_code: str | None
+    visits: int
+    materials: list[MaterialOut]
+
+
+@router.get("/matters", response=CatalogueOut, auth=None, summary="公证事项目录（材料清单与收费，公开）")
+def matter_catalogue(request: HttpRequest) -> dict[str, Any]:
+    c = matters.catalogue()
+    return {
+        "version": c.version,
+        "basis": c.basis,
+        "matters": [
+            {"code": m.code, "name": m.name, "fee": m.fee, "materials": [vars(i) for i in m.materials]}
+            for m in c.matters
+        ],
+    }
+
+
+def _out(case: Case) -> dict[str, Any]:
+    s = selectors.summary(case)
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "stage": case.stage,
+        "status": case.status,
+        "channel": s.channel,
+        "matter": s.matter.name,
+        "fee": s.fee_quote,
+        "fee_paid": s.fee is not None,
+        "certificate_number": s.certificate.number if s.certificate else None,
+        "verify_code": s.certificate.document_code if s.certificate else None,
+        "visits": len(s.visits),
+        "materials": [
+            {"item": r.code, "name": r.name, "status": r.material.status if r.material else "missing"}
+            for r in s.checklist
+        ],
+    }
+
+
+def _decode(files: dict[str, FileIn]) -> dict[str, Any]:
+    out = {}
+    for item, f in files.items():
+        try:
+            body = base64.b64decode(f.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise SifaError(ErrorCode.INVALID_INPUT, details={item: "文件内容不是有效的 Base64"}) from None
+        out[item] = SimpleUploadedFile(f.name, body)
+    return out
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, 200: ApplicationOut},
+    summary="合作方提交公证申请（幂等：相同 idempotency_key 返回同一申请）",
+)
+def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
+    actor = cast(User, request.user)
+    if actor.kind != AccountKind.STAFF or not actor.has_role(*PARTNER_ROLES):
+        raise SifaError(ErrorCode.FORBIDDEN)
+    key = payload.idempotency_key or request.headers.get("Idempotency-Key", "")[:64]
+    if not key:
+        raise SifaError(ErrorCode.INVALID_INPUT, details={"idempotency_key": "合作方接口必须提供幂等键"})
+    replay = Case.objects.filter(submitted_by=actor, idempotency_key=key).exists()
+    files = _decode(payload.files)
+    with transaction.atomic():
+        try:
+            citizen = citizen_ensure(mobile=str(payload.data.get("phone", "")))
+        except SifaError as exc:
+            raise SifaError(ErrorCode.INVALID_INPUT, details={"phone": exc.message}) from None
+        case = services.notary_apply(
+            actor=actor,
+            channel=Channel.PARTNER,
+            data=payload.data,
+            files=files,
+            idempotency_key=key,
+            partner=payload.partner,
+            on_behalf_of=citizen,
+        )
+    return Status(200 if replay else 201, _out(case))
+
+
+@router.get("/applications/{case_id}", response=ApplicationOut, summary="公证申请办理状态")
+def application_get(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _out(selectors.notary_case(user=request.user, case_id=case_id))

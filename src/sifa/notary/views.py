@@ -1,0 +1,360 @@
+"""公证 (A8) pages. Citizens: the matter catalogue, the application with its checklist files, their
+case's materials (upload, correction). Notaries: the office's cases, one case's review (materials,
+identity check, fee, visits, certificate) and the "最多跑一次" statistic."""
+
+import secrets
+from typing import Any, cast
+
+from django import forms
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from sifa.accounts.choices import Role
+from sifa.accounts.models import User
+from sifa.cases import calendar as cal
+from sifa.cases.forms import add_errors
+from sifa.cases.models import Case
+from sifa.cases.presenters import case_row
+from sifa.core.errors import ErrorCode, SifaError
+from sifa.notary import matters, selectors, services
+from sifa.notary.choices import Channel, MaterialStatus, PaymentMethod, VisitPurpose
+from sifa.portal.hall import citizen_required
+from sifa.regions.choices import OrganisationKind
+from sifa.regions.models import Organisation
+from sifa.workbench.access import roles_required
+
+READERS = (Role.NOTARY, Role.BUREAU_STAFF, Role.SUPERVISOR)
+
+
+def _offices() -> list[tuple[str, str]]:
+    rows = Organisation.objects.filter(kind=OrganisationKind.NOTARY_OFFICE).order_by("division_id", "name")
+    return [(str(o.pk), o.name) for o in rows]
+
+
+class ApplyForm(forms.Form):
+    office = forms.ChoiceField(label=_("公证机构"), choices=())
+    applicant_name = forms.CharField(label=_("申请人姓名"), max_length=64)
+    id_number = forms.CharField(label=_("居民身份证号码"), max_length=18)
+    phone = forms.CharField(label=_("联系电话"), max_length=20)
+    details = forms.CharField(
+        label=_("事项说明"),
+        max_length=500,
+        help_text=_("例如：与父亲张某某的父子关系；委托事项；合同名称。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    purpose = forms.CharField(label=_("用途及使用地"), max_length=200, help_text=_("例如：赴英国留学使用。"))
+
+    def __init__(self, matter: matters.Matter, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["office"]).choices = _offices()
+        for item in matter.materials:
+            self.fields[f"item_{item.code}"] = forms.FileField(
+                label=item.name, required=False, help_text=_("PDF、PNG 或 JPEG，可稍后在办件页面补传。")
+            )
+
+
+def _error_status(exc: SifaError) -> int:
+    if exc.code == ErrorCode.NOT_FOUND:
+        raise Http404 from exc
+    return 422
+
+
+# ---- citizens --------------------------------------------------------------------------------
+
+
+def matter_list(request: HttpRequest) -> HttpResponse:
+    catalogue = matters.catalogue()
+    return render(request, "notary/matters.html", {"catalogue": catalogue})
+
+
+@citizen_required
+def apply(request: HttpRequest, matter_code: str) -> HttpResponse:
+    try:
+        matter = matters.catalogue().by_code(matter_code)
+    except SifaError as exc:
+        raise Http404 from exc
+    status = 200
+    if request.method == "POST":
+        form = ApplyForm(matter, request.POST, request.FILES)
+        if form.is_valid():
+            office = Organisation.objects.get(pk=form.cleaned_data["office"])
+            data = {k: form.cleaned_data[k] for k in ("applicant_name", "id_number", "phone", "details", "purpose")}
+            data.update(division=office.division_id, matter=matter.name)
+            files = {k[5:]: v for k, v in form.cleaned_data.items() if k.startswith("item_") and v}
+            try:
+                case = services.notary_apply(
+                    actor=cast(User, request.user),
+                    channel=Channel.WEB,
+                    data=data,
+                    files=files,
+                    idempotency_key=str(request.POST.get("idempotency_key", ""))[:64],
+                )
+            except SifaError as exc:
+                status = _error_status(exc)
+                if isinstance(exc.details, dict):
+                    exc.details = {
+                        ("office" if k == "division" else f"item_{k}" if f"item_{k}" in form.fields else k): v
+                        for k, v in exc.details.items()
+                    }
+                add_errors(form, exc)
+            else:
+                return redirect("notary:my_case", case_id=case.pk)
+        else:
+            status = 422
+    else:
+        form = ApplyForm(matter)
+    return render(
+        request,
+        "notary/apply.html",
+        {"matter": matter, "form": form, "idempotency_key": secrets.token_hex(16), "basis": matters.catalogue().basis},
+        status=status,
+    )
+
+
+def _my_page(request: HttpRequest, case: Case, errors: list[str] | None = None, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "notary/my_case.html",
+        {
+            "case": case,
+            "row": case_row(case),
+            "s": selectors.summary(case),
+            "missing": services.missing_items(case),
+            "errors": errors or [],
+        },
+        status=status,
+    )
+
+
+def _own(request: HttpRequest, case_id: int) -> Case:
+    try:
+        case = selectors.notary_case(user=request.user, case_id=case_id)
+    except SifaError as exc:
+        raise Http404 from exc
+    if case.applicant_id != request.user.pk:
+        raise Http404
+    return case
+
+
+@citizen_required
+def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _my_page(request, _own(request, case_id))
+
+
+@citizen_required
+@require_POST
+def my_upload(request: HttpRequest, case_id: int, item: str) -> HttpResponse:
+    case = _own(request, case_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise SifaError(ErrorCode.INVALID_INPUT, "请选择要上传的文件。")
+        services.material_upload(actor=cast(User, request.user), case_id=case.pk, item=item, upload=upload)
+    except SifaError as exc:
+        return _my_page(request, case, [exc.message], _error_status(exc))
+    return redirect("notary:my_case", case_id=case.pk)
+
+
+@citizen_required
+@require_POST
+def my_resubmit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _own(request, case_id)
+    try:
+        services.correction_submit(actor=cast(User, request.user), case_id=case.pk)
+    except SifaError as exc:
+        message = exc.message
+        if isinstance(exc.details, dict) and exc.details.get("items"):
+            message += "（" + "、".join(exc.details["items"]) + "）"
+        return _my_page(request, case, [message], _error_status(exc))
+    return redirect("notary:my_case", case_id=case.pk)
+
+
+@citizen_required
+def my_material(request: HttpRequest, case_id: int, material_id: int) -> HttpResponse:
+    case = _own(request, case_id)
+    return _material_response(request, case.pk, material_id)
+
+
+def _material_response(request: HttpRequest, case_id: int, material_id: int) -> HttpResponse:
+    try:
+        material = selectors.material_get(user=request.user, case_id=case_id, material_id=material_id)
+    except SifaError as exc:
+        raise Http404 from exc
+    response: Any = FileResponse(material.file.open("rb"), as_attachment=True, filename=material.name)
+    return cast(HttpResponse, response)
+
+
+# ---- notaries --------------------------------------------------------------------------------
+
+
+class FeeForm(forms.Form):
+    payment_method = forms.ChoiceField(label=_("支付方式"), choices=PaymentMethod.choices)
+    receipt_number = forms.CharField(label=_("票据号码"), max_length=40)
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("到场日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    purpose = forms.ChoiceField(label=_("事由"), choices=VisitPurpose.choices)
+    reason = forms.CharField(
+        label=_("再次到场的原因"),
+        max_length=500,
+        required=False,
+        help_text=_("第二次及以后到场必须填写。"),
+    )
+
+
+class IssueForm(forms.Form):
+    statement = forms.CharField(label=_("证词"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+@roles_required(*READERS)
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.notary_cases(user=request.user).select_related("notary_application")[:300]
+    return render(
+        request,
+        "notary/index.html",
+        {"rows": [(case_row(c), c) for c in cases], "stats": selectors.visit_stats(user=request.user)},
+    )
+
+
+def _staff_case(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return selectors.notary_case(user=request.user, case_id=case_id)
+    except SifaError as exc:
+        raise Http404 from exc
+
+
+def _detail_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    errors: list[str] | None = None,
+    fee_form: FeeForm | None = None,
+    visit_form: VisitForm | None = None,
+    issue_form: IssueForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    s = selectors.summary(case)
+    user = cast(User, request.user)
+    return render(
+        request,
+        "notary/detail.html",
+        {
+            "case": case,
+            "row": case_row(case),
+            "s": s,
+            "is_handler": case.handler_id == user.pk and user.has_role(Role.NOTARY),
+            "is_notary": user.has_role(Role.NOTARY),
+            "errors": errors or [],
+            "fee_form": fee_form or FeeForm(),
+            "visit_form": visit_form or VisitForm(initial={"visited_on": cal.local_date(timezone.now())}),
+            "issue_form": issue_form or IssueForm(initial={"statement": s.statement}),
+            "statuses": MaterialStatus,
+        },
+        status=status,
+    )
+
+
+@roles_required(*READERS)
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _detail_page(request, _staff_case(request, case_id))
+
+
+def _act(request: HttpRequest, case_id: int, action: Any) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    try:
+        action(cast(User, request.user), case)
+    except SifaError as exc:
+        return _detail_page(request, _staff_case(request, case_id), errors=[exc.message], status=_error_status(exc))
+    return redirect("notary:detail", case_id=case_id)
+
+
+@roles_required(Role.NOTARY)
+@require_POST
+def accept(request: HttpRequest, case_id: int) -> HttpResponse:
+    from sifa.cases.services import case_transition
+
+    return _act(
+        request,
+        case_id,
+        lambda u, c: case_transition(
+            actor=u, case_id=c.pk, transition="accept", data={"handler_id": u.pk}, expected_version=c.version
+        ),
+    )
+
+
+@roles_required(Role.NOTARY)
+@require_POST
+def review(request: HttpRequest, case_id: int, item: str) -> HttpResponse:
+    decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
+    return _act(
+        request,
+        case_id,
+        lambda u, c: services.material_review(actor=u, case_id=c.pk, item=item, decision=decision, note=note),
+    )
+
+
+@roles_required(Role.NOTARY)
+@require_POST
+def correction(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _act(request, case_id, lambda u, c: services.correction_request(actor=u, case_id=c.pk))
+
+
+@roles_required(Role.NOTARY)
+@require_POST
+def identity_check(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _act(request, case_id, lambda u, c: services.identity_verify(actor=u, case_id=c.pk))
+
+
+@roles_required(Role.NOTARY)
+@require_POST
+def fee(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    form = FeeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.fee_record(actor=cast(User, request.user), case_id=case.pk, **form.cleaned_data)
+        except SifaError as exc:
+            add_errors(form, exc)
+            return _detail_page(request, case, fee_form=form, status=_error_status(exc))
+        return redirect("notary:detail", case_id=case.pk)
+    return _detail_page(request, case, fee_form=form, status=422)
+
+
+@roles_required(Role.NOTARY)
+@require_POST
+def visit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_record(actor=cast(User, request.user), case_id=case.pk, **form.cleaned_data)
+        except SifaError as exc:
+            add_errors(form, exc)
+            return _detail_page(request, case, visit_form=form, status=_error_status(exc))
+        return redirect("notary:detail", case_id=case.pk)
+    return _detail_page(request, case, visit_form=form, status=422)
+
+
+@roles_required(Role.NOTARY)
+@require_POST
+def issue(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.certificate_issue(
+                actor=cast(User, request.user), case_id=case.pk, statement=form.cleaned_data["statement"]
+            )
+        except SifaError as exc:
+            return _detail_page(request, case, errors=[exc.message], issue_form=form, status=_error_status(exc))
+        return redirect("notary:detail", case_id=case.pk)
+    return _detail_page(request, case, issue_form=form, status=422)
+
+
+@roles_required(*READERS)
+def material_download(request: HttpRequest, case_id: int, material_id: int) -> HttpResponse:
+    return _material_response(request, case_id, material_id)
