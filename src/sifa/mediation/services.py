@@ -476,10 +476,10 @@ def applicant_sign(*, actor: User, case_id: int, sha256_pdf: str, consent: bool 
         return party
 
 
-def _invite_by_token(token: str) -> SigningInvite:
+def _invite_by_token(token: str, *, lock: bool = True) -> SigningInvite:
+    rows = SigningInvite.objects.select_for_update() if lock else SigningInvite.objects.all()
     invite = (
-        SigningInvite.objects.select_for_update()
-        .select_related("party", "agreement", "agreement__case", "agreement__document")
+        rows.select_related("party", "agreement", "agreement__case", "agreement__document")
         .filter(token_hash=_hash(token or ""))
         .first()
     )
@@ -492,6 +492,11 @@ def _invite_by_token(token: str) -> SigningInvite:
     if invite.agreement.case.stage != "signing":
         raise SifaError(ErrorCode.CONFLICT, "调解协议当前不在签署环节。")
     return invite
+
+
+def invite_peek(*, token: str) -> SigningInvite:
+    """The open invitation of a signing link (read only); refusals say why it is closed."""
+    return _invite_by_token(token, lock=False)
 
 
 def invite_verify(*, token: str, code: str) -> SigningInvite:
