@@ -30,7 +30,7 @@ def test_mediation_end_to_end(
     page: Page,
     browser: Browser,
     live_server: LiveServer,
-    towns,
+    towns,  # noqa: F811
     login_browser_as,
     page_errors: list[str],
     tmp_path: Path,
