@@ -397,7 +397,15 @@ def signing_url(token: str) -> str:
 
 
 def _invite(agreement: MediationAgreement, party: MediationParty, actor: User | None) -> SigningInvite:
-    """A fresh link + one-time code for one respondent; the SMS is sent after commit."""
+    return invite_issue(agreement=agreement, party=party, actor=actor)[0]
+
+
+def invite_issue(
+    *, agreement: MediationAgreement, party: MediationParty, actor: User | None
+) -> tuple[SigningInvite, str, str]:
+    """A fresh link + one-time code for one respondent (earlier open ones expire); the SMS is sent
+    after commit. Returns the invite, the link token and the code (callers other than the demo
+    discard them: only their hashes are stored)."""
     if not party.phone:
         raise SifaError(ErrorCode.CONFLICT, f"当事人{party.name}没有手机号码，无法发送签署短信。")
     token = secrets.token_urlsafe(24)
@@ -421,7 +429,7 @@ def _invite(agreement: MediationAgreement, party: MediationParty, actor: User | 
     )
     number = party.phone
     transaction.on_commit(lambda: send_sms(phone=number, message=message))
-    return invite
+    return invite, token, code
 
 
 def invite_resend(*, actor: User, case_id: int, party_id: int) -> SigningInvite:
