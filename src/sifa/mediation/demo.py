@@ -118,7 +118,10 @@ def _drive(case: Case, target: str, clerk: User, mediator: User, citizen: User) 
         services.agreement_generate(
             actor=handler,
             case_id=case.pk,
-            terms=f"被申请人于本协议签订之日起十五日内向申请人支付{case.data.get('amount') or '0'}元。\n双方就本纠纷再无其他争议。",
+            terms=(
+                f"被申请人于本协议签订之日起十五日内向申请人支付{case.data.get('amount') or '0'}元。\n"
+                "双方就本纠纷再无其他争议。"
+            ),
             performance="银行转账，一次付清。",
         )
         case.refresh_from_db()
