@@ -198,6 +198,36 @@ def dispute_file(
         return case
 
 
+def parties_ensure(*, case: Case, actor: User | None) -> list[MediationParty]:
+    """The parties of a case; for a case filed through the generic service hall or the cases API
+    (no filing page), they are taken from its form (applicant, the one respondent) on first use."""
+    rows = list(MediationParty.objects.filter(case=case).order_by("position"))
+    if rows:
+        return rows
+    secret = json.loads(case.secret_data) if case.secret_data else {}
+    rows = [
+        MediationParty.objects.create(
+            case=case,
+            role=PartyRole.APPLICANT,
+            position=0,
+            name=case.applicant_name,
+            id_number=secret.get("id_number", ""),
+            phone=secret.get("phone", ""),
+            address=str(case.data.get("address", "")),
+            account=case.applicant,
+        ),
+        MediationParty.objects.create(
+            case=case,
+            role=PartyRole.RESPONDENT,
+            position=1,
+            name=str(case.data.get("respondent_name", "")),
+            phone=secret.get("respondent_phone", ""),
+        ),
+    ]
+    audit_record(actor=actor, action="mediation.parties_from_form", target=case, after={"parties": len(rows)})
+    return rows
+
+
 # ---- 公务通: receive and assign -----------------------------------------------------------------
 
 
@@ -210,9 +240,14 @@ def dispute_assign(
     if handler_id is None and filing is not None and filing.preferred_mediator_id is not None:
         handler_id = filing.preferred_mediator_id
     data: dict[str, Any] = {"handler_id": handler_id} if handler_id is not None else {}
-    return case_transition(
-        actor=actor, case_id=case_id, transition="assign", data=data, expected_version=expected_version
-    )
+    if not Case.objects.filter(pk=case_id, service_code=SERVICE).exists():
+        raise SifaError(ErrorCode.NOT_FOUND)
+    with transaction.atomic():
+        case = case_transition(
+            actor=actor, case_id=case_id, transition="assign", data=data, expected_version=expected_version
+        )
+        parties_ensure(case=case, actor=actor)
+        return case
 
 
 # ---- 调务通: sessions, agreement, signatures, seal ----------------------------------------------
@@ -337,6 +372,7 @@ def agreement_generate(
         case = _locked_case(actor, case_id, stages=("mediating",))
         if not MediationSession.objects.filter(case=case).exists():
             raise SifaError(ErrorCode.CONFLICT, "请先记录至少一次调解（调解记录），再生成调解协议。")
+        parties_ensure(case=case, actor=actor)
         case = case_transition(
             actor=actor,
             case_id=case.pk,
@@ -616,6 +652,7 @@ def dispute_refer(*, actor: User, case_id: int, kind: str, reason: str, authorit
 
     with transaction.atomic():
         case = _locked_case(actor, case_id, stages=("mediating", "signing"))
+        parties_ensure(case=case, actor=actor)
         case = case_transition(
             actor=actor, case_id=case.pk, transition="fail", data={"reason": reason, "referral": REFERRALS[kind]}
         )

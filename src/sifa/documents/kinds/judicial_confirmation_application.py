@@ -23,7 +23,7 @@ def _applicant(kind: DocumentKind, party: Mapping[str, Any]) -> str:
         parts.append(f"联系方式：{text(party, 'phone')}")
     if text(party, "address"):
         parts.append(f"住址：{text(party, 'address')}")
-    return f"申请人（{text(party, 'label', '当事人')}）：" + "，".join(parts)
+    return "申请人：" + "，".join(parts)
 
 
 def layout(context: Mapping[str, Any], issuer: Issuer) -> Body:

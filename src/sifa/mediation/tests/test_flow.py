@@ -209,7 +209,17 @@ def test_signing_seal_and_judicial_confirmation(
     assert referral.kind == "judicial_confirmation"
     assert referral.status == "sent"
     text = pdf_text(application.document)
-    for expected in ("司法确认申请书", "张三", "李四", "济南市历下区人民法院", "第二百零五条", agreement.document.code):
+    for expected in (
+        "司法确认申请书",
+        "申请人：张三",
+        "申请人：李四",
+        RESPONDENT_ID,
+        "人民币3,000.00元",
+        "李四于2026年12月31日前向张三支付运输费3000元。",
+        "济南市历下区人民法院",
+        "第二百零五条",
+        agreement.document.code,
+    ):
         assert expected in text, expected
     package = zipfile.ZipFile(io.BytesIO(services.confirmation_package(application=application)))
     manifest = json.loads(package.read("manifest.json"))
@@ -316,3 +326,20 @@ def test_sessions_only_by_the_handling_mediator(towns, file_dispute) -> None:
             record="z",
         )
     assert not MediationSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_case_filed_through_the_generic_hall_gets_its_parties_from_the_form(towns, citizen) -> None:
+    from sifa.cases.services import case_submit
+    from sifa.mediation.tests.conftest import FORM
+
+    case = case_submit(
+        actor=citizen,
+        service_type="mediation",
+        data={**FORM, "respondent_name": "李四", "respondent_phone": RESPONDENT_PHONE},
+    )
+    assert not MediationParty.objects.filter(case=case).exists()
+    services.dispute_assign(actor=towns["b"]["clerk"], case_id=case.pk)
+    parties = list(MediationParty.objects.filter(case=case).order_by("position"))
+    assert [(p.name, p.phone) for p in parties] == [("張三", "13912340001"), ("李四", RESPONDENT_PHONE)]
+    assert parties[0].id_number == APPLICANT_ID
