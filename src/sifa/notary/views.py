@@ -196,7 +196,7 @@ class FeeForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("到场日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("到场日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     purpose = forms.ChoiceField(label=_("事由"), choices=VisitPurpose.choices)
     reason = forms.CharField(
         label=_("再次到场的原因"),
