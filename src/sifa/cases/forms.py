@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from sifa.cases.definitions import FieldSpec
 from sifa.cases.models import ReferralKind, ReferralStatus
-from sifa.core.errors import SifaError
+from sifa.core.forms import add_errors
 from sifa.regions.models import Division, Organisation
+
+__all__ = ["FollowUpForm", "RatingForm", "ReferralForm", "ReferralUpdateForm", "SpecForm", "add_errors", "field_for"]
 
 
 def _division_choices(organisation_kinds: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -69,18 +71,6 @@ class SpecForm(forms.Form):
     def file_data(self) -> dict[str, Any]:
         names = {spec.name: self.add_prefix(spec.name) for spec in self.specs if spec.type == "file"}
         return {name: self.files[key] for name, key in names.items() if key in self.files}
-
-
-def add_errors(form: forms.Form, error: SifaError) -> None:
-    """Put each of the engine's per-field messages next to its field; the rest at the top."""
-    placed = False
-    if isinstance(error.details, dict):
-        for name, message in error.details.items():
-            if name in form.fields:
-                form.add_error(name, str(message))
-                placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 class RatingForm(forms.Form):

@@ -10,8 +10,20 @@ _FIELD_FOR_CODE = {
 }
 
 
-def add_error_from(form: forms.Form, error: SifaError) -> None:
-    """Show a domain error next to the field it concerns (or at the top of the form)."""
+def add_errors(form: forms.Form, error: SifaError) -> None:
+    """Show a domain error next to the fields it concerns, or at the top of the form.
+
+    Per-field messages in `details` go next to their fields; otherwise the error's message goes
+    next to the field its code concerns (an ID number, a phone, a division) or at the top.
+    """
+    placed = False
+    if isinstance(error.details, dict):
+        for name, message in error.details.items():
+            if name in form.fields and isinstance(message, str) and message:
+                form.add_error(name, message)
+                placed = True
+    if placed:
+        return
     field = _FIELD_FOR_CODE.get(error.code)
     if field is None and isinstance(error.details, dict):
         field = next((k for k in error.details if k in form.fields), None)

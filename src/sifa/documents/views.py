@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sifa.core.errors import ErrorCode, SifaError
-from sifa.core.forms import add_error_from
+from sifa.core.forms import add_errors
 from sifa.documents import selectors, services
 from sifa.documents.forms import RevokeForm
 from sifa.documents.kinds import registry
@@ -61,7 +61,7 @@ def document_revoke(request: HttpRequest, document_id: int) -> HttpResponse:
                 raise
             if exc.code == ErrorCode.FORBIDDEN:
                 raise PermissionDenied from exc
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("documents:detail", document_id=document.pk)
     can_revoke = request.user.has_role(*selectors.REVOKE_ROLES)  # type: ignore[union-attr]

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sifa.core.errors import ErrorCode, SifaError
-from sifa.core.forms import add_error_from
+from sifa.core.forms import add_errors
 from sifa.people import selectors, services
 from sifa.people.forms import PersonForm, RevealForm
 from sifa.people.presenters import person_masked
@@ -43,7 +43,7 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
         except SifaError as exc:
             if exc.code == ErrorCode.NOT_FOUND:
                 raise
-            add_error_from(form, exc)
+            add_errors(form, exc)
     # Always 200: htmx swaps only successful responses, and the fragment carries the field errors.
     return render(request, "people/_reveal.html", {"form": form, "revealed": revealed, "person_id": person_id})
 
@@ -55,7 +55,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.person_create(actor=request.user, data=services.PersonData(**form.cleaned_data))  # type: ignore[arg-type]
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/form.html", {"form": form}, status=422 if form.errors else 200)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sifa.core.errors import SifaError
-from sifa.core.forms import add_error_from
+from sifa.core.forms import add_errors
 from sifa.regions.choices import DivisionLevel
 from sifa.regions.models import Division
 from sifa.risk import disputes
@@ -85,7 +85,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
         try:
             dispute = disputes.dispute_report(actor=request.user, data=disputes.DisputeData(**form.cleaned_data))  # type: ignore[arg-type]
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("risk:dispute", dispute_id=dispute.pk)
     return render(request, "risk/dispute_form.html", {"form": form})
@@ -107,7 +107,7 @@ def alert_respond(request: HttpRequest, alert_id: int) -> HttpResponse:
         try:
             disputes.alert_respond(actor=request.user, alert_id=alert.pk, response=form.cleaned_data["response"])  # type: ignore[arg-type]
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("risk:dispute", dispute_id=alert.dispute_id)
     dispute = alert.dispute
@@ -122,7 +122,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         try:
             disputes.alert_rule_save(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("risk:rules")
     context = {"form": form, "rules": disputes.rules_for(user=request.user), "defaults": disputes.DEFAULT_ADVICE}
@@ -156,7 +156,7 @@ def model_decide(request: HttpRequest, model_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("risk:models")
     rows = [

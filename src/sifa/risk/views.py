@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sifa.core.errors import ErrorCode, SifaError
-from sifa.core.forms import add_error_from
+from sifa.core.forms import add_errors
 from sifa.risk import litigation, selectors, services
 from sifa.risk.choices import (
     LEDGER_PUSH_ROLES,
@@ -38,7 +38,7 @@ def ledgers(request: HttpRequest) -> HttpResponse:
                 filename=upload.name,
             )
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
             if exc.details.get("missing_columns"):
                 form.add_error("file", "、".join(exc.details["missing_columns"]))
         else:
@@ -114,7 +114,7 @@ def discrepancy_detail(request: HttpRequest, discrepancy_id: int) -> HttpRespons
                 note=form.cleaned_data["note"],
             )
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("risk:discrepancy", discrepancy_id=item.pk)
     return render(request, "risk/discrepancy.html", {"item": item, "form": form})
@@ -135,7 +135,7 @@ def litigation_check(request: HttpRequest) -> HttpResponse:
                 since=since.isoformat() if since else None,
             )
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
             if exc.details.get("missing_columns"):
                 field = "cases" if exc.details.get("file") == "案件" else "parties"
                 form.add_error(field, "、".join(exc.details["missing_columns"]))

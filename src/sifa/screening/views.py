@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from sifa.core import idnumber
 from sifa.core.errors import ErrorCode, SifaError
-from sifa.core.forms import add_error_from
+from sifa.core.forms import add_errors
 from sifa.core.scope import within_scope
 from sifa.core.uploads import check_upload
 from sifa.screening import jobs, selectors, services
@@ -59,7 +59,7 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
             )
         except SifaError as exc:
             _not_found(exc)
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("screening:warning", warning_id=warning.pk)
     history = warning.person.warnings.exclude(pk=warning.pk).order_by("-created_at")[:20]
@@ -121,7 +121,7 @@ def registry_import(request: HttpRequest) -> HttpResponse:
         except SifaError as exc:
             if isinstance(exc.details, dict):
                 errors = exc.details.get("errors", [])
-            add_error_from(form, exc)
+            add_errors(form, exc)
     return render(request, "screening/registry_import.html", {"form": form, "report": report, "errors": errors})
 
 
@@ -156,7 +156,7 @@ def licence_create(request: HttpRequest) -> HttpResponse:
         try:
             application = services.licence_application_submit(actor=request.user, **form.cleaned_data)
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("screening:licence", application_id=application.pk)
     return render(request, "screening/licence_form.html", {"form": form})
@@ -216,7 +216,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
                 division_code=form.cleaned_data["division_code"],
             )
         except SifaError as exc:
-            add_error_from(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("screening:job", job_id=job.pk)
     return render(request, "screening/job_form.html", {"form": form})
