@@ -416,6 +416,11 @@ def agreement_generate(
         )
         for party in MediationParty.objects.filter(case=case, role=PartyRole.RESPONDENT):
             _invite(agreement, party, actor)
+        applicant = MediationParty.objects.filter(case=case, role=PartyRole.APPLICANT).first()
+        if applicant is not None and applicant.phone and case.applicant_id is not None:
+            number, link = applicant.phone, f"{_base_url()}/mediation/my/{case.pk}/"
+            message = f"【智慧司法】您的人民调解协议书（{case.reference}）已生成，请登录后打开 {link} 阅读并签署。"
+            transaction.on_commit(lambda: send_sms(phone=number, message=message))
         return agreement
 
 
@@ -427,9 +432,12 @@ def _code_hash(token_hash: str, code: str) -> str:
     return hmac.new(token_hash.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
+def _base_url() -> str:
+    return str(getattr(settings, "SIFA_PUBLIC_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+
+
 def signing_url(token: str) -> str:
-    base = str(getattr(settings, "SIFA_PUBLIC_URL", "") or "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}/mediation/sign/{token}/"
+    return f"{_base_url()}/mediation/sign/{token}/"
 
 
 def _invite(agreement: MediationAgreement, party: MediationParty, actor: User | None) -> SigningInvite:

@@ -63,7 +63,7 @@ def to_signing(towns: dict[str, Any], case: Case, capture: Any = None) -> Mediat
 
 
 def sms_link_and_code() -> tuple[str, str]:
-    message = MemorySmsBackend.outbox[-1]["message"]
+    message = next(m["message"] for m in reversed(MemorySmsBackend.outbox) if "/mediation/sign/" in m["message"])
     token = re.search(r"/mediation/sign/([\w-]+)/", message).group(1)
     code = re.search(r"验证码 (\d{6})", message).group(1)
     return token, code
@@ -175,7 +175,9 @@ def test_signing_seal_and_judicial_confirmation(
     agreement = to_signing(towns, case, django_capture_on_commit_callbacks)
     mediator = towns["b"]["mediator"]
     sha = agreement.document.sha256_pdf
-    assert MemorySmsBackend.outbox[-1]["phone"] == RESPONDENT_PHONE
+    sent = {m["phone"]: m["message"] for m in MemorySmsBackend.outbox}
+    assert "/mediation/sign/" in sent[RESPONDENT_PHONE]
+    assert f"/mediation/my/{case.pk}/" in sent["13912340001"]
 
     # Seal refused while parties have not signed; nothing changes.
     with pytest.raises(SifaError) as exc:

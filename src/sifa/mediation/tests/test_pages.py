@@ -105,7 +105,7 @@ def test_staff_pages_assign_record_generate_and_sign(
     )
     assert signed.status_code == 302
 
-    message = MemorySmsBackend.outbox[-1]["message"]
+    message = next(m["message"] for m in reversed(MemorySmsBackend.outbox) if m["phone"] == RESPONDENT_PHONE)
     path = re.search(r"(/mediation/sign/[\w-]+/)", message).group(1)
     code = re.search(r"验证码 (\d{6})", message).group(1)
     respondent = Client()
@@ -162,3 +162,22 @@ def test_stats_page_and_excel(towns, file_dispute) -> None:
     assert rows[1][:4] == ("调解员b", "趵突泉街道人民调解委员会", 2, 2)
     citizen = Client()
     assert citizen.get("/mediation/stats/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_pages_refuse_anonymous_citizens_and_other_applicants(towns, file_dispute) -> None:
+    from sifa.accounts.services import citizen_ensure
+
+    case = file_dispute()
+    assert Client().get(f"/mediation/cases/{case.pk}/").status_code == 302  # to the login
+    assert Client().get(f"/mediation/my/{case.pk}/").status_code == 302
+    stranger = citizen_client(citizen_ensure(mobile="13912349999"))
+    assert stranger.get(f"/mediation/my/{case.pk}/").status_code == 404
+    assert stranger.get(f"/mediation/cases/{case.pk}/").status_code == 403
+    assert stranger.post(f"/mediation/my/{case.pk}/confirmation/").status_code == 404
+    mediator_a = login_verified(Client(), towns["a"]["mediator"])
+    assert mediator_a.get(f"/mediation/cases/{case.pk}/").status_code == 404
+    assert mediator_a.post(f"/mediation/cases/{case.pk}/assign/").status_code == 403  # not office staff
+    assert Client().get("/mediation/sign/not-a-token/").status_code == 404
+    case.refresh_from_db()
+    assert case.stage == "receiving"
