@@ -3,6 +3,12 @@
     uv run python -m bench screening                       # 10^4 watch x 10^5 registry, both systems
     uv run python -m bench screening --sizes 100000x1000000 --systems sifa   # CI-sized run, Sifa only
     uv run python -m bench screening --sizes 10000x100000,100000x1000000 --seed 7
+    uv run python -m bench screening --sizes 1000000x10000000 --systems sifa --streaming   # 10^6 x 10^7
+
+`--streaming` generates the data chunk by chunk straight to Parquet (`generate_files`: the same profile,
+another random stream) and runs Sifa through `screen_files` (chunked preparation in `--workers`
+processes, DuckDB on disk capped at `--memory-limit`); the truth is read back from the planted
+records only. Sizes with more than 2 x 10^6 registry rows always stream.
 
 For each size the generator (bench/screening_data.py) writes a watch list, a registry and the planted
 truth to a temporary directory; each system then runs in its own child process (so peak memory is
@@ -38,11 +44,62 @@ THRESHOLD = 0.9
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    """This process's peak RSS plus the largest of its finished children's (the preparation workers):
+    an upper bound on the tree's peak, since the two need not coincide."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024.0
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Current RSS of `root` and all its descendants, from /proc (sampled by the parent)."""
+    parent: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * resource.getpagesize()
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, ppid in parent.items():
+            if ppid == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(rss.get(p, 0) for p in tree) / 2**20
 
 
 # ---------------------------------------------------------------------------------------------
 # Children
+
+
+def _child_sifa_files(data: Path, out: Path, args: argparse.Namespace) -> dict:
+    from sifa.screening.matcher import screen_files
+
+    started = time.perf_counter()
+    result = screen_files(
+        data / "watch.parquet",
+        data / "registry.parquet",
+        workdir=data / "work",
+        threshold=0.5,
+        batch_size=args.batch_size,
+        chunk_rows=args.chunk_rows,
+        workers=args.workers,
+        memory_limit=args.memory_limit,
+    )
+    wall = time.perf_counter() - started
+    result.hits[["person_id", "record_id", "score"]].to_parquet(out)
+    return {
+        "wall": wall,
+        "pairs": result.pairs_scored,
+        **{f"{k}_seconds": v for k, v in result.timings.items()},
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _child_sifa(data: Path, out: Path) -> dict:
@@ -57,8 +114,7 @@ def _child_sifa(data: Path, out: Path) -> dict:
     return {
         "wall": wall,
         "pairs": result.pairs_scored,
-        "match_seconds": result.timings["match"],
-        "prepare_seconds": result.timings["prepare"],
+        **{f"{k}_seconds": v for k, v in result.timings.items()},
         "peak_mb": _peak_mb(),
     }
 
@@ -143,18 +199,32 @@ def _child_splink(data: Path, out: Path) -> dict:
     return {"wall": wall, "peak_mb": _peak_mb()}
 
 
-def _run_child(system: str, data: Path) -> tuple[dict, pd.DataFrame]:
+def _run_child(system: str, data: Path, options: list[str]) -> tuple[dict, pd.DataFrame]:
+    import threading
+
     out = data / f"hits_{system}.parquet"
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.screening", "--child", system, "--data", str(data)],
-        capture_output=True,
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.screening", "--child", system, "--data", str(data), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sifa.settings")},
     )
+    sampled = [0.0]
+
+    def sample() -> None:  # the whole tree's RSS twice a second: a peak of simultaneous memory
+        while proc.poll() is None:
+            sampled[0] = max(sampled[0], _tree_rss_mb(proc.pid))
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    sampler.join()
     if proc.returncode != 0:
-        raise RuntimeError(f"{system} child failed:\n{proc.stderr[-4000:]}")
-    metrics = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{system} child failed:\n{stderr[-4000:]}")
+    metrics = json.loads(stdout.strip().splitlines()[-1])
+    metrics["sampled_tree_mb"] = sampled[0]
     return metrics, pd.read_parquet(out)
 
 
@@ -171,7 +241,7 @@ def evaluate(hits: pd.DataFrame, truth: set, record_class: dict, threshold: floa
     per_class: dict[str, dict[str, float]] = {}
     planted = Counter(record_class[r] for _, r in truth)
     caught = Counter(record_class[r] for _, r in found & truth)
-    claimed = Counter(record_class.get(r, "?") for _, r in found)
+    claimed = Counter(record_class.get(r, "background") for _, r in found)  # streamed: only specials listed
     for cls in sorted(set(planted) | set(claimed)):
         p = caught[cls] / claimed[cls] if claimed[cls] else float("nan")
         r = caught[cls] / planted[cls] if planted[cls] else float("nan")
@@ -201,47 +271,79 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sizes", default=os.environ.get("SIFA_BENCH_SCREEN_SIZES", DEFAULT_SIZES))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--systems", default="sifa,splink")
+    parser.add_argument("--streaming", action="store_true", help="chunked Parquet generation + screen_files")
+    parser.add_argument("--workers", type=int, default=2, help="streaming: preparation processes")
+    parser.add_argument("--chunk-rows", type=int, default=500_000, help="streaming: rows per chunk")
+    parser.add_argument("--batch-size", type=int, default=100_000, help="streaming: watch-list rows per batch")
+    parser.add_argument("--memory-limit", default="4GB", help="streaming: DuckDB memory_limit")
+    parser.add_argument("--data-dir", type=Path, help="where the generated data goes (default: a temp dir)")
     parser.add_argument("--child")
     parser.add_argument("--data", type=Path)
     args, _ = parser.parse_known_args(argv)
 
     if args.child:
-        metrics = (_child_sifa if args.child == "sifa" else _child_splink)(
-            args.data, args.data / f"hits_{args.child}.parquet"
-        )
+        out = args.data / f"hits_{args.child}.parquet"
+        if args.child == "sifa" and args.streaming:
+            metrics = _child_sifa_files(args.data, out, args)
+        else:
+            metrics = (_child_sifa if args.child == "sifa" else _child_splink)(args.data, out)
         print(json.dumps(metrics))
         return 0
 
-    from bench.screening_data import generate
+    from bench.screening_data import generate, generate_files
+
+    options = [f"--workers={args.workers}", f"--chunk-rows={args.chunk_rows}", f"--batch-size={args.batch_size}"]
+    options.append(f"--memory-limit={args.memory_limit}")
 
     print(f"== screening benchmark (seed {args.seed}, {os.cpu_count()} cores, threshold {THRESHOLD})")
     status = 0
     for size in args.sizes.split(","):
         n_watch, n_registry = (int(x) for x in size.lower().split("x"))
-        with tempfile.TemporaryDirectory(prefix="sifa-screen-bench-") as tmp:
+        streaming = args.streaming or n_registry > 2_000_000
+        if args.data_dir:
+            args.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="sifa-screen-bench-", dir=args.data_dir) as tmp:
             data = Path(tmp)
             started = time.perf_counter()
-            ds = generate(n_watch=n_watch, n_registry=n_registry, seed=args.seed)
-            ds.watch.to_parquet(data / "watch.parquet")
-            ds.registry.to_parquet(data / "registry.parquet")
+            if streaming:
+                files = generate_files(
+                    data, n_watch=n_watch, n_registry=n_registry, seed=args.seed, chunk_rows=1_000_000
+                )
+                truth, record_class = files.truth_and_classes()
+                total = files.n_registry
+            else:
+                ds = generate(n_watch=n_watch, n_registry=n_registry, seed=args.seed)
+                ds.watch.to_parquet(data / "watch.parquet")
+                ds.registry.to_parquet(data / "registry.parquet")
+                truth, record_class, total = ds.truth, ds.record_class, len(ds.registry)
+                del ds
             print(
-                f"\n-- {n_watch:,} watch x {len(ds.registry):,} registry; planted pairs {len(ds.truth):,}; "
-                f"generated in {time.perf_counter() - started:.1f} s"
+                f"\n-- {n_watch:,} watch x {total:,} registry; planted pairs {len(truth):,}; "
+                f"generated in {time.perf_counter() - started:.1f} s ({'streamed, ' if streaming else ''}"
+                f"parent peak {_peak_mb():,.0f} MB)"
             )
             results = {}
             for system in args.systems.split(","):
-                metrics, hits = _run_child(system, data)
+                metrics, hits = _run_child(system, data, [*options, *(["--streaming"] if streaming else [])])
                 results[system] = (metrics, hits)
+                if system == "sifa":
+                    parts = ", ".join(
+                        f"{k.removesuffix('_seconds')} {v:.1f} s" for k, v in metrics.items() if k.endswith("_seconds")
+                    )
+                    print(
+                        f"sifa: {parts}; wall {metrics['wall']:.1f} s; peak MB: self+children "
+                        f"{metrics['peak_mb']:,.0f}, sampled tree {metrics['sampled_tree_mb']:,.0f}"
+                    )
             sifa_pairs = results["sifa"][0]["pairs"] if "sifa" in results else None
             header = f"{'system':<22}{'prec':>8}{'recall':>8}{'F1':>8}{'TP':>9}{'FP':>7}{'FN':>7}{'wall s':>9}"
             header += f"{'pairs':>13}{'pairs/s':>12}{'peak MB':>9}"
             print(header)
             rows = []
             for system, (metrics, hits) in results.items():
-                ev = evaluate(hits, ds.truth, ds.record_class, THRESHOLD)
+                ev = evaluate(hits, truth, record_class, THRESHOLD)
                 rows.append((f"{system} @{THRESHOLD}", ev, metrics))
                 if system == "splink":
-                    t, ev_best = best_threshold(hits, ds.truth, ds.record_class)
+                    t, ev_best = best_threshold(hits, truth, record_class)
                     rows.append((f"splink best @{t}", ev_best, metrics))
             for label, ev, metrics in rows:
                 pairs = metrics.get("pairs", sifa_pairs) or 0

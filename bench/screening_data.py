@@ -16,6 +16,7 @@ given-name distribution, so 王伟-like names recur and carry weak evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -137,7 +138,7 @@ def _check_chars(first17: np.ndarray) -> np.ndarray:
 class _People:
     """Columns of synthetic people; IDs unique."""
 
-    def __init__(self, rng: np.random.Generator, n: int):
+    def __init__(self, rng: np.random.Generator, n: int, taken: np.ndarray | None = None):
         self.rng = rng
         surnames = [*SURNAMES[:-2], "欧阳"]
         s_idx = _zipf(rng, len(surnames), n, 1.0)
@@ -194,7 +195,9 @@ class _People:
         self.id = self._ids(self.region, self.birth, self.seq)
         # make IDs unique: re-draw the sequence of duplicates until none are left
         for _ in range(20):
-            dup = pd.Series(self.id).duplicated().to_numpy()
+            dup = pd.Series(self.id).duplicated().to_numpy().copy()
+            if taken is not None and len(taken):  # unique against earlier chunks too (sorted first-17 numbers)
+                dup |= _is_taken(self.id, taken)
             if not dup.any():
                 break
             self.seq[dup] = rng.integers(0, 500, int(dup.sum())) * 2 + self.male[dup].astype(int)
@@ -207,6 +210,17 @@ class _People:
             np.char.zfill(seq.astype(str), 3),
         )
         return np.char.add(first17, _check_chars(first17)).astype(object)
+
+
+def _id_numbers(ids: np.ndarray) -> np.ndarray:
+    """First 17 digits of each ID as int64 (the check digit follows from them)."""
+    return np.array([int(v[:17]) for v in ids], dtype=np.int64)
+
+
+def _is_taken(ids: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    nums = _id_numbers(ids)
+    at = np.clip(np.searchsorted(taken, nums), 0, len(taken) - 1)
+    return taken[at] == nums
 
 
 def _with_check(first17: str) -> str:
@@ -374,3 +388,164 @@ def generate(*, n_watch: int, n_registry: int, seed: int = 7, planted_share: flo
     watch = pd.DataFrame(watch_rows, columns=["person_id", "name", "id_number", "birth_date", "gender"])
     counts = pd.Series(list(record_class.values())).value_counts().to_dict()
     return Dataset(watch, registry, truth, record_class, seed, counts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Streaming: the same profile written chunk by chunk to Parquet, for registries larger than memory.
+
+
+@dataclass
+class FileDataset:
+    watch: Path
+    registry: Path
+    special: Path  # record_id, kind, person_id (planted copies: the watch person; distractors: null)
+    n_watch: int
+    n_registry: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def truth_and_classes(self) -> tuple[set[tuple[str, str]], dict[str, str]]:
+        """(planted pairs, record_id -> class for the non-background records); background is the default."""
+        special = pd.read_parquet(self.special)
+        planted = special[special["person_id"].notna()]
+        truth = set(zip(planted["person_id"], planted["record_id"], strict=True))
+        return truth, dict(zip(special["record_id"], special["kind"], strict=True))
+
+
+REGISTRY_FILE_COLUMNS = ["record_id", "name", "id_number", "birth_date", "gender"]
+
+
+def _frame(people: _People, keys: list[str], key: str, with_birth: np.ndarray) -> pd.DataFrame:
+    gender = np.where(people.male, "男", "女")
+    return pd.DataFrame(
+        {
+            key: keys,
+            "name": people.name,
+            "id_number": people.id,
+            "birth_date": np.where(with_birth, people.birth, ""),
+            "gender": np.where(with_birth, gender, ""),
+        }
+    )
+
+
+def generate_files(
+    out_dir: str | Path,
+    *,
+    n_watch: int,
+    n_registry: int,
+    seed: int = 7,
+    planted_share: float = 0.5,
+    chunk_rows: int = 1_000_000,
+) -> FileDataset:
+    """`generate`'s profile (same classes, shares and distractors; another random stream) written to
+    `out_dir/{watch,registry,special}.parquet`, the registry `chunk_rows` background people at a time
+    with the planted copies and distractors scattered over the chunks. IDs are unique over everyone."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    n_planted = int(n_watch * planted_share)
+    n_distractors = max(4, n_watch // 10)
+    n_background = max(0, n_registry - n_planted - n_distractors)
+
+    people = _People(rng, n_watch)
+    taken = np.sort(_id_numbers(people.id))
+    watch_with_birth = rng.random(n_watch) < 0.8
+    watch = _frame(people, [f"W{i:08d}" for i in range(n_watch)], "person_id", watch_with_birth)
+    watch.to_parquet(out / "watch.parquet", row_group_size=chunk_rows)
+    del watch
+    others = _People(rng, n_distractors, taken)  # strangers lending a region or birth date to distractors
+    taken = np.sort(np.concatenate([taken, _id_numbers(others.id)]))
+    corrupt = _Corrupt(rng)
+
+    def rec(i: int, with_birth: bool = True) -> dict[str, str]:
+        sex = "男" if people.male[i] else "女"
+        return {
+            "name": people.name[i],
+            "id_number": people.id[i],
+            "birth_date": people.birth[i] if with_birth else "",
+            "gender": sex if with_birth else "",
+            "_birth": people.birth[i],
+            "_gender": sex,
+        }
+
+    rows: list[dict[str, str]] = []
+    kinds: list[str] = []
+    owners: list[str | None] = []
+
+    def add(row: dict[str, str], kind: str, owner: str | None) -> None:
+        row.pop("_birth", None)
+        row.pop("_gender", None)
+        rows.append({"record_id": f"R{len(rows):09d}", **row})
+        kinds.append(kind)
+        owners.append(owner)
+
+    draws = rng.random(n_planted)
+    for j in range(n_planted):
+        row = rec(j, with_birth=rng.random() < 0.7)
+        if draws[j] < 0.3:
+            kind = "clean"
+        elif draws[j] < 0.9:
+            kind = SINGLE_CLASSES[int((draws[j] - 0.3) / 0.6 * len(SINGLE_CLASSES))]
+            corrupt.apply(kind, row)
+        else:
+            kind = "compound"
+            a, b = sorted(rng.choice(len(SINGLE_CLASSES), size=2, replace=False))
+            if {SINGLE_CLASSES[a], SINGLE_CLASSES[b]} == {"id_missing", "birth_missing"}:
+                b = SINGLE_CLASSES.index("homophone")
+            corrupt.apply(SINGLE_CLASSES[a], row)
+            corrupt.apply(SINGLE_CLASSES[b], row)
+        add(row, kind, f"W{j:08d}")
+
+    given = list(dict.fromkeys(GIVEN))
+    for k in range(n_distractors):
+        j = int(rng.integers(0, n_watch))
+        kind = DISTRACTORS[k % len(DISTRACTORS)]
+        base = rec(j)
+        if kind == "namesake":
+            seq = f"{int(rng.integers(0, 500)) * 2 + int(people.male[j]):03d}"
+            base["id_number"] = _with_check(others.region[k] + people.birth[j].replace("-", "") + seq)
+        elif kind == "namesake_other_birth":
+            base["id_number"] = ""
+            base["birth_date"] = others.birth[k]
+            base["gender"] = "男" if others.male[k] else "女"
+        elif kind == "relative":
+            base["name"] = people.surname[j] + "".join(rng.choice(given, size=2))
+            year = people.birth[j][:4]
+            birth = f"{year}-{int(rng.integers(1, 13)):02d}-{int(rng.integers(1, 29)):02d}"
+            base["birth_date"] = birth
+            base["id_number"] = _with_check(people.region[j] + birth.replace("-", "") + people.id[j][14:17])
+        else:
+            base["name"] = people.surname[j] + "".join(rng.choice(given, size=2))
+            seq = (int(people.id[j][14:17]) + 2) % 1000
+            base["id_number"] = _with_check(people.id[j][:14] + f"{seq:03d}")
+        if base["id_number"] == people.id[j]:
+            continue
+        add(base, kind, None)
+
+    special = pd.DataFrame(rows, columns=REGISTRY_FILE_COLUMNS)
+    pd.DataFrame({"record_id": special["record_id"], "kind": kinds, "person_id": owners}).to_parquet(
+        out / "special.parquet"
+    )
+    counts = pd.Series(kinds).value_counts().to_dict()
+    counts["background"] = n_background
+    n_chunks = max(1, -(-(len(special) + n_background) // chunk_rows))
+    chunk_of = rng.integers(0, n_chunks, len(special))
+    sizes = [len(a) for a in np.array_split(np.arange(n_background), n_chunks)]
+    schema = pa.schema([pa.field(c, pa.string()) for c in REGISTRY_FILE_COLUMNS])
+    next_id = len(special)
+    with pq.ParquetWriter(out / "registry.parquet", schema, compression="zstd") as writer:
+        for c, size in enumerate(sizes):
+            bg = _People(rng, size, taken)
+            taken = np.sort(np.concatenate([taken, _id_numbers(bg.id)]))
+            keys = [f"R{next_id + i:09d}" for i in range(size)]
+            next_id += size
+            chunk = pd.concat(
+                [special[chunk_of == c], _frame(bg, keys, "record_id", rng.random(size) < 0.7)], ignore_index=True
+            )
+            chunk = chunk.iloc[rng.permutation(len(chunk))]
+            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
+    return FileDataset(
+        out / "watch.parquet", out / "registry.parquet", out / "special.parquet", n_watch, next_id, counts
+    )

@@ -2,6 +2,8 @@
 
     hits = screen(watch, registry, engine="duckdb", threshold=0.9)
 
+    result = screen_files("watch.parquet", "registry.parquet", workdir=tmp)  # larger than memory
+
 `watch` has columns person_id,name,id_number,birth_date,gender; `registry` record_id,name,
 id_number,birth_date,gender (strings; empty = missing). The result has person_id, record_id, score
 (probability of the same person) and reasons, one row per pair at or above the threshold, sorted.
@@ -9,16 +11,18 @@ id_number,birth_date,gender (strings; empty = missing). The result has person_id
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.screening.matcher import engines
-from sifa.screening.matcher.prepare import prepare
-from sifa.screening.matcher.scoring import DEFAULT_THRESHOLD, reasons, score_pairs
+from sifa.screening.matcher.prepare import preparation_pool, prepare, prepare_parquet
+from sifa.screening.matcher.scoring import DEFAULT_THRESHOLD, max_score_when_ids_differ, reasons, score_pairs
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -28,6 +32,7 @@ __all__ = [
     "make_engine",
     "score_frame",
     "screen",
+    "screen_files",
 ]
 
 WATCH_COLUMNS = ["person_id", "name", "id_number", "birth_date", "gender"]
@@ -92,15 +97,12 @@ def screen(
     progress: Progress | None = None,
 ) -> ScreenResult:
     """Screen every watch-list person against the registry; see the module docstring."""
-    import time
-
     _check_columns(watch, WATCH_COLUMNS, "名单")
     _check_columns(registry, REGISTRY_COLUMNS, "登记库")
     timings: dict[str, float] = {}
     started = time.perf_counter()
     w = prepare(watch, key="person_id")
     r = prepare(registry, key="record_id")
-    n_batches = max(1, -(-len(w) // batch_size))
     w["batch"] = (np.arange(len(w)) // batch_size).astype("int32")
     timings["prepare"] = time.perf_counter() - started
 
@@ -109,22 +111,96 @@ def screen(
         started = time.perf_counter()
         eng.load("w_all", w)
         eng.load("r", r)
-        eng.materialise("name_freq", engines.NAME_FREQ_SQL)
-        eng.materialise("py_freq", engines.PY_FREQ_SQL)
-        eng.materialise("totals", engines.TOTALS_SQL)
-        timings["load"] = time.perf_counter() - started
-        started = time.perf_counter()
-        parts: list[pd.DataFrame] = []
-        pairs_scored = 0
-        for done, (hits, pairs) in enumerate(eng.run_batches(n_batches, lambda f: score_frame(f, threshold)), 1):
-            parts.append(hits)
-            pairs_scored += pairs
-            if progress is not None:
-                progress(done, n_batches)
-        timings["match"] = time.perf_counter() - started
+        return _match(eng, len(w), batch_size, threshold, progress, timings, started)
     finally:
         if isinstance(engine, str):
             eng.close()
+
+
+def screen_files(
+    watch_path: str | Path,
+    registry_path: str | Path,
+    *,
+    workdir: str | Path,
+    engine: str | engines.Engine = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    batch_size: int = 100_000,
+    chunk_rows: int = 500_000,
+    workers: int = 1,
+    memory_limit: str = "4GB",
+    progress: Progress | None = None,
+) -> ScreenResult:
+    """`screen` for Parquet files too large for memory, with the same result as `screen` on them.
+
+    Each file is prepared `chunk_rows` at a time (in `workers` processes) into Parquet parts under
+    `workdir`; the engine loads the parts (DuckDB into an on-disk database in `workdir`, capped at
+    `memory_limit` and spilling to `workdir/spill`), and the batch loop is the one `screen` runs.
+    """
+    work = Path(workdir)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    pool = preparation_pool(workers) if workers > 1 else None
+    try:
+        w_parts, n_watch = prepare_parquet(
+            watch_path, work / "watch", key="person_id", columns=WATCH_COLUMNS, what="名单",
+            chunk_rows=chunk_rows, pool=pool, in_flight=workers + 1,
+        )  # fmt: skip
+        r_parts, _ = prepare_parquet(
+            registry_path, work / "registry", key="record_id", columns=REGISTRY_COLUMNS, what="登记库",
+            chunk_rows=chunk_rows, pool=pool, in_flight=workers + 1,
+        )  # fmt: skip
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    timings["prepare"] = time.perf_counter() - started
+
+    if isinstance(engine, str) and engine == "duckdb":
+        (work / "spill").mkdir(parents=True, exist_ok=True)
+        eng: engines.Engine = engines.DuckDBEngine(
+            database=work / "screen.duckdb", temp_directory=work / "spill", memory_limit=memory_limit
+        )
+    else:
+        eng = make_engine(engine) if isinstance(engine, str) else engine
+    try:
+        started = time.perf_counter()
+        eng.load_files("w_all", w_parts, batch_size=batch_size)
+        eng.load_files("r", r_parts)
+        for table, what, key in (("w_all", "名单", "person_id"), ("r", "登记库", "record_id")):
+            if eng.scalar(engines.HAS_DUPLICATE_SQL.format(table=table)):
+                row = int(eng.scalar(engines.FIRST_DUPLICATE_SQL.format(table=table))) + 2
+                raise SifaError(ErrorCode.INVALID_INPUT, message=f"{what}第 {row} 行 {key} 重复", details={"row": row})
+        return _match(eng, n_watch, batch_size, threshold, progress, timings, started)
+    finally:
+        if isinstance(engine, str):
+            eng.close()
+
+
+def _match(
+    eng: engines.Engine,
+    n_watch: int,
+    batch_size: int,
+    threshold: float,
+    progress: Progress | None,
+    timings: dict[str, float],
+    load_started: float,
+) -> ScreenResult:
+    """The shared part: frequencies, then the batch loop over the watch list, scored and sorted."""
+    n_batches = max(1, -(-n_watch // batch_size))
+    eng.materialise("name_freq", engines.NAME_FREQ_SQL)
+    eng.materialise("py_freq", engines.PY_FREQ_SQL)
+    eng.materialise("totals", engines.TOTALS_SQL)
+    timings["load"] = time.perf_counter() - load_started
+    started = time.perf_counter()
+    parts: list[pd.DataFrame] = []
+    pairs_scored = 0
+    drop = threshold > max_score_when_ids_differ()  # never changes the hits, only skips hopeless pairs
+    batches = eng.run_batches(n_batches, lambda f: score_frame(f, threshold), drop_differing_ids=drop)
+    for done, (hits, pairs) in enumerate(batches, 1):
+        parts.append(hits)
+        pairs_scored += pairs
+        if progress is not None:
+            progress(done, n_batches)
+    timings["match"] = time.perf_counter() - started
     hits = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=engines.HIT_COLUMNS)
     hits = hits.astype({"person_id": str, "record_id": str, "score": float, "reasons": str})
     hits = hits.sort_values(["person_id", "score", "record_id"], ascending=[True, False, True], ignore_index=True)

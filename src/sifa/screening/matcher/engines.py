@@ -9,6 +9,7 @@ shared scorer (scoring.py) runs on the pair frames: directly on DuckDB's Arrow b
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
@@ -34,11 +35,25 @@ SELECT v, COUNT(*) AS cnt FROM (
 """
 PY_FREQ_SQL = NAME_FREQ_SQL.replace("name_n", "name_py")
 TOTALS_SQL = "SELECT (SELECT COUNT(*) FROM w_all) + (SELECT COUNT(*) FROM r) AS n"
+# For tables loaded from files (with `pos`, the row's position): is any key repeated, and the first repeat.
+HAS_DUPLICATE_SQL = "SELECT COUNT(*) - COUNT(DISTINCT key) FROM {table}"
+FIRST_DUPLICATE_SQL = """
+SELECT MIN(pos) FROM (
+  SELECT pos, ROW_NUMBER() OVER (PARTITION BY key ORDER BY pos) AS rn FROM {table}
+) x WHERE rn > 1
+"""
 
 
-def pair_sql() -> str:
+# Two verified IDs that differ are two people: the scorer can never lift such a pair to a useful
+# score (see scoring.max_score_when_ids_differ), so above that score the join drops it before the
+# UNION instead of carrying it to the scorer. Most blocked pairs at scale are of this kind.
+DIFFERING_VALID_IDS = "COALESCE(w.id_ok, FALSE) AND COALESCE(r.id_ok, FALSE) AND w.id18 <> r.id18"
+
+
+def pair_sql(*, drop_differing_ids: bool = False) -> str:
+    where = f" WHERE NOT ({DIFFERING_VALID_IDS})" if drop_differing_ids else ""
     branches = "\n  UNION\n  ".join(
-        f"SELECT w.key AS wk, r.key AS rk FROM w JOIN r ON w.{a} = r.{b}"  # noqa: S608 (constant column names)
+        f"SELECT w.key AS wk, r.key AS rk FROM w JOIN r ON w.{a} = r.{b}{where}"  # noqa: S608 (constant column names)
         for a, b in BLOCKING_RULES
     )
     carried = ",\n  ".join(f"w.{c} AS w_{c}, r.{c} AS r_{c}" for c in _CARRIED)
@@ -67,26 +82,58 @@ class Engine(Protocol):
     name: str
 
     def load(self, table: str, frame: pd.DataFrame) -> None: ...
+    def load_files(self, table: str, paths: list[Path], *, batch_size: int | None = None) -> None: ...
     def materialise(self, table: str, sql: str) -> None: ...
-    def run_batches(self, n_batches: int, score: ScoreFn) -> Iterator[tuple[pd.DataFrame, int]]: ...
+    def scalar(self, sql: str) -> Any: ...
+    def run_batches(
+        self, n_batches: int, score: ScoreFn, *, drop_differing_ids: bool = False
+    ) -> Iterator[tuple[pd.DataFrame, int]]: ...
     def close(self) -> None: ...
 
 
+def _batch_expr(batch_size: int) -> str:
+    return f"CAST(FLOOR(pos / {int(batch_size)}) AS INTEGER)"  # the same in DuckDB and Spark SQL
+
+
 class DuckDBEngine:
-    """In-process DuckDB; pairs stream out as Arrow batches of `chunk_rows` and are scored per batch."""
+    """In-process DuckDB; pairs stream out as Arrow batches of `chunk_rows` and are scored per batch.
+
+    `database` (a file path) keeps the tables in DuckDB's compressed on-disk format, so with
+    `memory_limit` the buffer manager evicts them rather than exceeding the budget; `temp_directory`
+    is where joins and aggregates spill. The streaming path (`screen_files`) sets all three.
+    """
 
     name = "duckdb"
 
-    def __init__(self, *, threads: int | None = None, chunk_rows: int = 500_000, memory_limit: str | None = None):
+    def __init__(
+        self,
+        *,
+        threads: int | None = None,
+        chunk_rows: int = 500_000,
+        memory_limit: str | None = None,
+        database: str | Path | None = None,
+        temp_directory: str | Path | None = None,
+    ):
         import duckdb
 
-        self.con = duckdb.connect(":memory:")
+        self.con = duckdb.connect(str(database) if database else ":memory:")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        if temp_directory:
+            self.con.execute(f"SET temp_directory = '{temp_directory}'")
         self.con.execute("SET preserve_insertion_order = false")
         self.chunk_rows = chunk_rows
+
+    def load_files(self, table: str, paths: list[Path], *, batch_size: int | None = None) -> None:
+        files = ", ".join(f"'{p}'" for p in paths)
+        extra = f", {_batch_expr(batch_size)} AS batch" if batch_size else ""
+        self.con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT *{extra} FROM read_parquet([{files}])")  # noqa: S608
+
+    def scalar(self, sql: str) -> Any:
+        row = self.con.execute(sql).fetchone()
+        return row[0] if row else None
 
     def load(self, table: str, frame: pd.DataFrame) -> None:
         self.con.register("_incoming", frame)
@@ -96,8 +143,10 @@ class DuckDBEngine:
     def materialise(self, table: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
 
-    def run_batches(self, n_batches: int, score: ScoreFn) -> Iterator[tuple[pd.DataFrame, int]]:
-        sql = pair_sql()
+    def run_batches(
+        self, n_batches: int, score: ScoreFn, *, drop_differing_ids: bool = False
+    ) -> Iterator[tuple[pd.DataFrame, int]]:
+        sql = pair_sql(drop_differing_ids=drop_differing_ids)
         for batch in range(n_batches):
             self.con.execute(f"CREATE OR REPLACE VIEW w AS SELECT * FROM w_all WHERE batch = {batch}")  # noqa: S608
             reader = self.con.sql(sql).to_arrow_reader(self.chunk_rows)
@@ -145,10 +194,24 @@ class SparkEngine:
         clean = frame.astype(object).where(frame.notna(), None)
         self.spark.createDataFrame(clean, schema=StructType(fields)).createOrReplaceTempView(table)
 
+    def load_files(self, table: str, paths: list[Path], *, batch_size: int | None = None) -> None:
+        from pyspark.sql import functions as F
+
+        frame = self.spark.read.parquet(*(str(p) for p in paths))
+        if batch_size:
+            frame = frame.withColumn("batch", F.expr(_batch_expr(batch_size)))
+        frame.createOrReplaceTempView(table)
+
     def materialise(self, table: str, sql: str) -> None:
         self.spark.sql(sql).cache().createOrReplaceTempView(table)
 
-    def run_batches(self, n_batches: int, score: ScoreFn) -> Iterator[tuple[pd.DataFrame, int]]:
+    def scalar(self, sql: str) -> Any:
+        row = self.spark.sql(sql).first()
+        return row[0] if row else None
+
+    def run_batches(
+        self, n_batches: int, score: ScoreFn, *, drop_differing_ids: bool = False
+    ) -> Iterator[tuple[pd.DataFrame, int]]:
         from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
 
         schema = StructType(
@@ -170,7 +233,7 @@ class SparkEngine:
                 marker["_pairs"] = len(frame)
                 yield pd.concat([hits, marker], ignore_index=True)
 
-        sql = pair_sql()
+        sql = pair_sql(drop_differing_ids=drop_differing_ids)
         for batch in range(n_batches):
             self.spark.sql(f"SELECT * FROM w_all WHERE batch = {batch}").createOrReplaceTempView("w")  # noqa: S608
             out = self.spark.sql(sql).mapInPandas(apply, schema).toPandas()

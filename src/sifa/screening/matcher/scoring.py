@@ -158,6 +158,13 @@ def score_pairs(pairs: pd.DataFrame) -> Scored:
     return Scored(weight, score, id_level, name_level, birth_level, gender_level, name_weight)
 
 
+def max_score_when_ids_differ() -> float:
+    """The highest score a pair of two verified, different IDs can reach: birth date and gender are
+    implied by the ID (0), so only the best name evidence adds to the ID's weight."""
+    best_name = max(max(high for _, high in NAME_CAP.values()), max(NAME_FIXED.values()))
+    return float(1.0 / (1.0 + np.exp2(-(ID_WEIGHTS["differ"] + best_name + PRIOR))))
+
+
 def reasons(scored: Scored, index: np.ndarray) -> list[str]:
     """Human-readable evidence per pair: which fields agreed how, with each field's weight."""
     out = []
