@@ -355,6 +355,70 @@ def issue(request: HttpRequest, case_id: int) -> HttpResponse:
     return _detail_page(request, case, issue_form=form, status=422)
 
 
+class WindowForm(forms.Form):
+    matter = forms.ChoiceField(label=_("公证事项"), choices=())
+    applicant_name = forms.CharField(label=_("申请人姓名"), max_length=64)
+    id_number = forms.CharField(label=_("居民身份证号码"), max_length=18)
+    phone = forms.CharField(
+        label=_("联系电话"), max_length=20, help_text=_("申请人凭此手机号登录门户查看进度、下载公证书。")
+    )
+    details = forms.CharField(label=_("事项说明"), max_length=500)
+    purpose = forms.CharField(label=_("用途及使用地"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["matter"]).choices = [
+            (m.name, f"{m.name}（{m.fee} 元）") for m in matters.catalogue().matters
+        ]
+
+
+@roles_required(Role.NOTARY)
+def window(request: HttpRequest) -> HttpResponse:
+    """Window intake: a notary records an application made in person (channel 窗口申请)."""
+    from sifa.accounts.services import citizen_ensure
+
+    user = cast(User, request.user)
+    status = 200
+    form = WindowForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid() and user.organisation is not None:
+            data = {**form.cleaned_data, "division": user.organisation.division_id}
+            try:
+                citizen = citizen_ensure(mobile=data["phone"])
+                case = services.notary_apply(
+                    actor=user,
+                    channel=Channel.WINDOW,
+                    data=data,
+                    idempotency_key=str(request.POST.get("idempotency_key", ""))[:64],
+                    on_behalf_of=citizen,
+                )
+            except SifaError as exc:
+                status = _error_status(exc)
+                if exc.code == ErrorCode.INVALID_PHONE:
+                    exc.details = {"phone": exc.message}
+                add_errors(form, exc)
+            else:
+                return redirect("notary:detail", case_id=case.pk)
+        else:
+            status = 422
+    return render(
+        request, "notary/window.html", {"form": form, "idempotency_key": secrets.token_hex(16)}, status=status
+    )
+
+
+@roles_required(Role.NOTARY)
+@require_POST
+def staff_upload(request: HttpRequest, case_id: int, item: str) -> HttpResponse:
+    upload = request.FILES.get("file")
+
+    def run(u: User, c: Case) -> Any:
+        if upload is None:
+            raise SifaError(ErrorCode.INVALID_INPUT, "请选择要上传的文件。")
+        return services.material_upload(actor=u, case_id=c.pk, item=item, upload=upload)
+
+    return _act(request, case_id, run)
+
+
 @roles_required(*READERS)
 def material_download(request: HttpRequest, case_id: int, material_id: int) -> HttpResponse:
     return _material_response(request, case_id, material_id)

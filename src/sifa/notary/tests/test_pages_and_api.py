@@ -115,3 +115,21 @@ def test_the_definition_offers_exactly_the_catalogue_matters() -> None:
     spec = parse(path.read_text(encoding="utf-8"))
     field = next(f for f in spec.fields if f.name == "matter")
     assert list(field.choices) == [m.name for m in matters.catalogue().matters]
+
+
+def test_window_intake_records_the_channel_for_the_citizen(office: dict[str, Any]) -> None:
+    notary = login_verified(Client(), office["notary"])
+    body = {k: v for k, v in form().items() if k != "division"}
+    body["idempotency_key"] = "w-1"
+    response = notary.post("/notary/window/", body)
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert Application.objects.get().channel == "window"
+    assert case.applicant == office["citizen"]
+    assert case.organisation == office["org"]
+    scan = notary.post(f"/notary/cases/{case.pk}/upload/id_card/", {"file": pdf("身份证扫描.pdf")})
+    assert scan.status_code == 302
+    assert Material.objects.get(case=case).uploaded_by == office["notary"]
+    bad = notary.post("/notary/window/", {**body, "phone": "123", "idempotency_key": "w-2"})
+    assert bad.status_code == 422
+    assert Case.objects.count() == 1
