@@ -34,3 +34,21 @@ def test_demo_covers_every_stage_and_is_idempotent() -> None:
         "terminated",
     }
     assert Extension.objects.get().days == 15
+
+
+def test_every_demo_case_renders_for_the_bureau_and_the_appraiser() -> None:
+    from django.test import Client
+
+    from conftest import login_verified
+    from sifa.accounts.models import User
+
+    call_command("load_divisions", verbosity=0)
+    core_demo()
+    demo_load()
+    bureau = login_verified(Client(), User.objects.get(username="demo_bureau_shizhong"))
+    appraiser = login_verified(Client(), User.objects.get(username="demo_appraiser"))
+    assert bureau.get("/appraisal/").status_code == 200
+    for case in Case.objects.filter(service_code="appraisal"):
+        assert bureau.get(f"/appraisal/cases/{case.pk}/").status_code == 200
+        visible = case.handler is not None and case.handler.username == "demo_appraiser"
+        assert appraiser.get(f"/appraisal/cases/{case.pk}/").status_code == (200 if visible else 404)
