@@ -157,3 +157,27 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[d
 @router.get("/applications/{case_id}", response=ApplicationOut, summary="公证申请办理状态")
 def application_get(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _out(selectors.notary_case(user=request.user, case_id=case_id))
+
+
+class VisitStatOut(Schema):
+    office: str
+    closed: int
+    at_most_once: int
+    second_visits: int
+    share: float
+
+
+@router.get(
+    "/stats/visits", response=list[VisitStatOut], summary="“最多跑一次”统计：各公证处已出证案件中到场不超过一次的比例"
+)
+def visit_stats(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "office": s.office,
+            "closed": s.closed,
+            "at_most_once": s.at_most_once,
+            "second_visits": s.second_visits,
+            "share": round(s.share, 4),
+        }
+        for s in selectors.visit_stats(user=request.user)
+    ]

@@ -373,6 +373,8 @@ def fee_record(
         paid_at = paid_at or timezone.now()
         if paid_at > timezone.now():
             raise SifaError(ErrorCode.INVALID_INPUT, details={"paid_at": "缴费时间不能晚于现在"})
+        if cal.local_date(paid_at) < cal.local_date(case.created_at):
+            raise SifaError(ErrorCode.INVALID_INPUT, details={"paid_at": "缴费时间不能早于申请日期"})
         try:
             with transaction.atomic():
                 record = FeeRecord.objects.create(

@@ -193,6 +193,13 @@ def _material_response(request: HttpRequest, case_id: int, material_id: int) -> 
 class FeeForm(forms.Form):
     payment_method = forms.ChoiceField(label=_("支付方式"), choices=PaymentMethod.choices)
     receipt_number = forms.CharField(label=_("票据号码"), max_length=40)
+    paid_at = forms.DateTimeField(
+        label=_("缴费时间"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("不填即为现在。"),
+    )
 
 
 class VisitForm(forms.Form):

@@ -232,6 +232,12 @@ def test_visits_a_second_one_needs_a_reason_and_the_statistic_counts_it(office: 
     [stat] = visit_stats(user=notary)
     assert (stat.office, stat.closed, stat.at_most_once, stat.second_visits) == ("济南市泉城公证处", 2, 1, 1)
     assert stat.share == 0.5
+    from django.test import Client
+
+    from conftest import login_verified
+
+    body = login_verified(Client(), notary).get("/api/v1/notary/stats/visits").json()
+    assert body == [{"office": "济南市泉城公证处", "closed": 2, "at_most_once": 1, "second_visits": 1, "share": 0.5}]
 
 
 def test_upload_after_acceptance_of_an_item_is_refused(office: dict[str, Any]) -> None:

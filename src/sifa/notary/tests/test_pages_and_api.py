@@ -133,3 +133,36 @@ def test_window_intake_records_the_channel_for_the_citizen(office: dict[str, Any
     bad = notary.post("/notary/window/", {**body, "phone": "123", "idempotency_key": "w-2"})
     assert bad.status_code == 422
     assert Case.objects.count() == 1
+
+
+def test_fee_form_records_the_payment_time_and_refuses_a_future_one(office: dict[str, Any]) -> None:
+    from django.utils import timezone
+
+    from sifa.cases.services import case_transition
+    from sifa.notary import services
+    from sifa.notary.choices import Channel
+    from sifa.notary.models import FeeRecord
+
+    case = services.notary_apply(actor=office["citizen"], channel=Channel.WEB, data=form())
+    case_transition(
+        actor=office["notary"], case_id=case.pk, transition="accept", data={"handler_id": office["notary"].pk}
+    )
+    notary = login_verified(Client(), office["notary"])
+    future = notary.post(
+        f"/notary/cases/{case.pk}/fee/",
+        {"payment_method": "cash", "receipt_number": "F1", "paid_at": "2099-01-01T10:00"},
+    )
+    assert future.status_code == 422
+    assert "缴费时间不能晚于现在" in future.content.decode()
+    assert not FeeRecord.objects.exists()
+    early = notary.post(
+        f"/notary/cases/{case.pk}/fee/",
+        {"payment_method": "cash", "receipt_number": "F1", "paid_at": "2020-01-05T10:30"},
+    )
+    assert early.status_code == 422
+    today = timezone.localdate().isoformat()
+    ok = notary.post(
+        f"/notary/cases/{case.pk}/fee/", {"payment_method": "cash", "receipt_number": "F1", "paid_at": f"{today}T00:00"}
+    )
+    assert ok.status_code == 302
+    assert timezone.localtime(FeeRecord.objects.get().paid_at).isoformat() == f"{today}T00:00:00+08:00"
