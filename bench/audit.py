@@ -365,7 +365,7 @@ class Filler:
             self.checkpoints += 1
         tiles.fill(size)  # as the checkpoint task does after signing
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_sequencer SET last_seq = %s WHERE id = 1", [size])
+            triggers.set_issued(cursor, connection.vendor, size)
             for sql in triggers.statements(connection.vendor, create=True):
                 cursor.execute(sql)
             if connection.vendor == "postgresql":

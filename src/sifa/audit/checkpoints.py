@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
-from sifa.audit import merkle, selectors, tiles
+from sifa.audit import merkle, selectors, tiles, voids
 from sifa.audit.treehead import TreeHead, TreeHeadError
 from sifa.core import crypto
 
@@ -165,12 +165,15 @@ def at_size(log_id: str, tree_size: int, directory: Path | None = None) -> TreeH
 
 
 def create(*, directory: Path | None = None) -> TreeHead | None:
-    """Sign and write a checkpoint covering every committed entry; None when nothing is new.
+    """Sign and write a checkpoint covering the committed entries; None when nothing is new.
 
     Continues from the latest checkpoint's compact range; the new entries are re-hashed from their
-    fields and must follow without gaps, otherwise LedgerIntegrityError (nothing is signed).
+    fields (and void entries' signatures checked), otherwise LedgerIntegrityError (nothing is signed).
+    On SQLite they must follow without gaps. On PostgreSQL numbers missing for longer than the grace
+    period are first filled with signed void entries (`voids.fill`), and the checkpoint covers the
+    contiguous prefix: an entry still committing is signed by a later checkpoint.
     """
-    from sifa.audit.verify import Scanner
+    from sifa.audit.verify import Scanner, forged_void
 
     log_id, last_seq = selectors.log_state()
     previous = latest(log_id, directory)
@@ -179,14 +182,24 @@ def create(*, directory: Path | None = None) -> TreeHead | None:
         raise LedgerIntegrityError(
             f"the latest checkpoint covers {previous.tree_size} entries but the sequencer stands at {last_seq}"
         )
-    if tree.size == last_seq:
+    start = tree.size
+    if start == last_seq:
         return None
-    scanner = Scanner(tree=tree)
-    for rows in selectors.stream_entries(after=tree.size, upto=last_seq):
+    voids.fill(log_id=log_id, after=start)
+    postgresql = connection.vendor == "postgresql"
+    scanner = Scanner(tree=tree, gaps_after=start if postgresql else None)
+    for rows in selectors.stream_entries(after=start, upto=last_seq):
         scanner.feed(rows)
     scanner.finish(expected_size=last_seq)
+    for void in voids.stored(log_id=log_id, after=start, upto=last_seq):
+        if not void.valid:
+            scanner._problem(forged_void(void.seq))
     if scanner.problems:
         raise LedgerIntegrityError(f"not signing the audit log: {scanner.problems[0].message}")
+    if scanner.tree.size == start:
+        if scanner.gaps:
+            logger.info("audit checkpoint waits for entry %d (still committing, or to be voided)", start + 1)
+        return None
     head = sign(log_id=log_id, tree=scanner.tree)
     path = write_file(head, directory)
     logger.info("audit checkpoint: %d entries, root %s, %s", head.tree_size, head.root_hash.hex(), path)

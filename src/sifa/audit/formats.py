@@ -11,6 +11,12 @@ them with spaces), so the encoding is unambiguous: exactly nine separators.
 A tree head (checkpoint) signs, with Ed25519, the bytes
 
     "sifa-audit-tree-head/v1\\n{log_id}\\n{tree_size}\\n{root_hash hex}\\n{timestamp}\\n"
+
+A void entry (a number whose transaction never committed, filled by the checkpointer) is an ordinary
+entry with actor_label "system:audit", action "audit.void", target "audit.entry"/<its seq>, no
+digests, and purpose "void <base64 Ed25519 signature>" over the bytes
+
+    "sifa-audit-void/v1\\n{log_id}\\n{seq}\\n{time_us}\\n"
 """
 
 import re
@@ -34,6 +40,11 @@ TREE_HEAD_PREFIX = "sifa-audit-tree-head/v1"
 CHECKPOINT_FORMAT = "sifa-audit-checkpoint/v1"
 INCLUSION_PROOF_FORMAT = "sifa-audit-inclusion-proof/v1"
 CONSISTENCY_PROOF_FORMAT = "sifa-audit-consistency-proof/v1"
+VOID_PREFIX = "sifa-audit-void/v1"
+VOID_ACTION = "audit.void"
+VOID_ACTOR = "system:audit"
+VOID_TARGET_TYPE = "audit.entry"
+VOID_PURPOSE_PREFIX = "void "
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -95,3 +106,9 @@ def tree_head_message(*, log_id: str, tree_size: int, root_hash: bytes, timestam
     if "\n" in log_id or "\n" in timestamp:
         raise ValueError("log id and timestamp must be single-line")
     return f"{TREE_HEAD_PREFIX}\n{log_id}\n{tree_size}\n{root_hash.hex()}\n{timestamp}\n".encode()
+
+
+def void_message(*, log_id: str, seq: int, time_us: int) -> bytes:
+    if "\n" in log_id:
+        raise ValueError("log id must be single-line")
+    return f"{VOID_PREFIX}\n{log_id}\n{seq}\n{time_us}\n".encode()

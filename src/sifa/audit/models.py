@@ -59,11 +59,12 @@ class AuditEntry(models.Model):
 
 
 class AuditSequencer(models.Model):
-    """The single row handing out gapless sequence numbers; `log_id` names this log in checkpoints.
+    """The single row naming this log in checkpoints (`log_id`) and, on SQLite, handing out numbers.
 
-    A business transaction increments `last_seq` with `UPDATE ... RETURNING`, which locks the row until
-    commit: writers are serialised, a rollback returns the number, and committed entries always form a
-    gapless prefix. Triggers allow only +1 steps.
+    SQLite: a business transaction increments `last_seq` with `UPDATE ... RETURNING`, which locks the
+    row until commit: writers are serialised, a rollback returns the number, and committed entries
+    always form a gapless prefix. Triggers allow only +1 steps. PostgreSQL takes numbers from the
+    sequence `audit_seq` instead (see `sifa.audit.voids`); `last_seq` stays where migration 0004 left it.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from sifa.audit import formats, merkle
+from sifa.audit import formats, merkle, triggers
 from sifa.audit.models import AuditEntry, AuditSequencer
 from sifa.audit.services import flush_pending
 
@@ -14,10 +14,23 @@ BATCH = 20_000
 
 
 def log_state() -> tuple[str, int]:
-    """(log id, last sequence number issued and committed, or numbered in this transaction)."""
+    """(log id, last sequence number issued).
+
+    On SQLite: committed, or numbered in this transaction. On PostgreSQL: the last number `audit_seq`
+    handed out, which may belong to a transaction still committing, or to one that failed (its number
+    is filled by a void entry later, see `voids`): the committed log is a gapless prefix only up to
+    the latest checkpoint, and may have gaps above it for a while.
+    """
     flush_pending()
-    row = AuditSequencer.objects.values_list("log_id", "last_seq").get(pk=1)
-    return row[0], int(row[1])
+    log_id = AuditSequencer.objects.values_list("log_id", flat=True).get(pk=1)
+    return log_id, last_issued()
+
+
+def last_issued() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(triggers.last_issued_sql(connection.vendor))
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 def _body_sql() -> str:

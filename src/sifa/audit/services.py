@@ -90,12 +90,12 @@ def audit_record(
     changed; for something that is not a model row pass `target_type`/`target_id` instead. `before`
     and `after` are stored only as digests: never put personal data in `action`, `purpose` or labels.
 
-    Numbers come from the one-row sequencer, locked until the caller's transaction ends, so they are
-    gapless and in commit order, and a rollback takes the entry (and its number) away with the change.
-    On SQLite the entry is numbered here and an `AuditEntry` returned. On PostgreSQL it is numbered
-    when the transaction commits (a deferred trigger), so the sequencer is locked only during the
-    commit itself; a `PendingEntry` is returned, and reading its `seq`, `time_us` or `leaf_hash`
-    inside the transaction numbers it (with its other pending entries) at once, at the old cost.
+    A rollback takes the entry away with the change. On SQLite the entry is numbered here from the
+    one-row sequencer (`BEGIN IMMEDIATE` already serialises writers) and an `AuditEntry` returned.
+    On PostgreSQL it is numbered when the transaction commits (a deferred trigger taking `nextval` of
+    the sequence `audit_seq`, no lock held); a `PendingEntry` is returned, and reading its `seq`,
+    `time_us` or `leaf_hash` inside the transaction numbers it (with its other pending entries) at
+    once. A number whose transaction fails after taking it is filled by a signed void entry (`voids`).
     """
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
@@ -103,6 +103,8 @@ def audit_record(
     action = formats.clean_text(action)
     if not action or len(action) > 100:
         raise AuditError("an audit action is a non-empty code of at most 100 characters")
+    if action == formats.VOID_ACTION:
+        raise AuditError(f"{formats.VOID_ACTION!r} is reserved for the checkpointer's void entries")
     actor_id, actor_label = _actor_fields(actor)
     kind, key = _target_fields(target, target_type, target_id)
     before_digest, after_digest = state_digest(before), state_digest(after)
@@ -175,11 +177,12 @@ _PENDING_INSERT = (
 class PendingEntry:
     """An entry recorded on PostgreSQL: its fields now, its number when its transaction commits.
 
-    The deferred trigger `audit_pending_number` numbers it at COMMIT (sequencer, database clock,
-    SHA-256 leaf, insert into `audit_entry`). Reading `seq`, `time_us`, `leaf_hash` or `pk` inside the
-    transaction numbers it now instead (with the transaction's other pending entries, in recording
-    order; see `flush_pending`), which keeps the sequencer locked from then until the commit, as before. After the
-    transaction has ended the number is not known here: AuditError.
+    The deferred trigger `audit_pending_number` numbers it at COMMIT (`nextval('audit_seq')`, database
+    clock, SHA-256 leaf, insert into `audit_entry`). Reading `seq`, `time_us`, `leaf_hash` or `pk`
+    inside the transaction numbers it now instead (with the transaction's other pending entries, in
+    recording order; see `flush_pending`); should the transaction then roll back, its number is lost
+    and later filled by a void entry, so read it only where it is needed. After the transaction has
+    ended the number is not known here: AuditError.
     """
 
     __slots__ = (
@@ -242,9 +245,9 @@ class PendingEntry:
         if self._seq is None:
             raise AuditError(
                 "this audit entry has no number here: its transaction has ended (it was numbered at commit, or "
-                "rolled back), or a savepoint opened after it was recorded is active (a number taken there would "
-                "be returned by that savepoint's rollback). Read the number inside the transaction that records "
-                "the entry, outside any later savepoint."
+                "rolled back), or a savepoint opened after it was recorded is active (a rollback of that savepoint "
+                "would lose a number taken there, leaving a gap to void). Read the number inside the transaction "
+                "that records the entry, outside any later savepoint."
             )
         return self._seq
 
@@ -308,12 +311,13 @@ def flush_pending(using: str = DEFAULT_DB_ALIAS) -> None:
     """Number now the entries this connection's transaction has recorded, so that it reads its own writes.
 
     Ledger reads (the AuditEntry manager, `selectors`) call this first; a no-op on SQLite, outside a
-    transaction and when nothing is pending. Numbering locks the sequencer until the transaction ends.
+    transaction and when nothing is pending. The numbers are taken now (`nextval`, no lock held); a
+    rollback of the transaction afterwards leaves them to be voided.
 
     Only entries recorded in the current savepoint (or in savepoints since released into it) are
     numbered, in recording order. An entry recorded before the current savepoint was opened stays
     pending (numbered at commit, or by a later call outside that savepoint): a rollback of the
-    savepoint would undo a number taken inside it, so that number is never handed out.
+    savepoint would lose a number taken inside it (its entry row would go, the number would not).
     """
     connection = transaction.get_connection(using)
     state: _Pending | None = getattr(connection, "_sifa_audit_pending", None)

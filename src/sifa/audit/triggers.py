@@ -9,6 +9,8 @@ They stop mistakes and casual tampering; someone who can drop triggers is caught
 verify` (Merkle tree + signed checkpoints outside the database) instead.
 """
 
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 
 SQLITE_CREATE = [
@@ -38,19 +40,40 @@ SQLITE_DROP = [
 ]
 
 # ERRCODE 23000 (integrity_constraint_violation) surfaces as IntegrityError, as SQLite's RAISE(ABORT) does.
+#
+# On PostgreSQL numbers come from the SEQUENCE `audit_seq` (migration 0004; before it, from the
+# sequencer row as on SQLite). An entry must carry the number `audit_seq` has just handed to this
+# session (`currval`), except a void entry (`voids.py`), which fills a number already issued whose
+# transaction never committed; the primary key keeps any number from being used twice.
+POSTGRESQL_CHECK_SEQ = """CREATE OR REPLACE FUNCTION audit_entry_check_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+       DECLARE
+         issued bigint;
+       BEGIN
+         IF NEW.action = 'audit.void' THEN
+           SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END INTO issued FROM audit_seq;
+           IF NEW.seq IS NULL OR NEW.seq < 1 OR NEW.seq > issued THEN
+             RAISE EXCEPTION 'audit_entry: a void entry may only fill a number audit_seq has issued'
+               USING ERRCODE = '23000';
+           END IF;
+           RETURN NEW;
+         END IF;
+         BEGIN
+           issued := currval('audit_seq');
+         EXCEPTION WHEN object_not_in_prerequisite_state THEN
+           issued := NULL;  -- this session has taken no number
+         END;
+         IF NEW.seq IS DISTINCT FROM issued THEN
+           RAISE EXCEPTION 'audit_entry: seq must be the number just issued to this session by audit_seq'
+             USING ERRCODE = '23000';
+         END IF;
+         RETURN NEW;
+       END $$"""
 POSTGRESQL_CREATE = [
     """CREATE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
          RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = '23000';
        END $$""",
-    """CREATE FUNCTION audit_entry_check_seq() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF NEW.seq IS DISTINCT FROM (SELECT last_seq FROM audit_sequencer WHERE id = 1) THEN
-           RAISE EXCEPTION 'audit_entry: seq must be the number just issued by audit_sequencer'
-             USING ERRCODE = '23000';
-         END IF;
-         RETURN NEW;
-       END $$""",
+    POSTGRESQL_CHECK_SEQ,
     """CREATE FUNCTION audit_sequencer_check() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
          IF TG_OP = 'INSERT' THEN
@@ -99,27 +122,17 @@ def statements(vendor: str, *, create: bool) -> list[str]:
     return table[vendor]
 
 
-# Commit-time numbering on PostgreSQL (migration 0003). `audit_record` inserts the entry's fields into
-# `audit_pending`; a deferred constraint trigger numbers the row when the transaction commits:
-# the sequencer row is then locked only from the trigger to the end of COMMIT (its WAL flush), not
-# across the client's round trips. Rows live only inside their transaction (deleted when numbered,
-# gone on rollback), so the table is UNLOGGED: it never holds anything a crash could lose.
-POSTGRESQL_NUMBERING_CREATE = [
-    """CREATE UNLOGGED TABLE audit_pending (
-         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-         actor_id bigint NULL,
-         actor_label varchar(150) NOT NULL,
-         action varchar(100) NOT NULL,
-         target_type varchar(100) NOT NULL,
-         target_id varchar(64) NOT NULL,
-         before_digest varchar(64) NOT NULL,
-         after_digest varchar(64) NOT NULL,
-         purpose text NOT NULL
-       )""",
-    # Number one pending row of the current transaction (NULLs when it is not pending: already
-    # numbered, rolled back with a savepoint, or another transaction's). Everything that does not
-    # need the number runs before the sequencer UPDATE, which locks the row until the transaction ends.
-    """CREATE FUNCTION audit_number_one(pending bigint, OUT n_seq bigint, OUT n_time_us bigint, OUT n_leaf bytea)
+# Commit-time numbering on PostgreSQL (migration 0003, numbers from `audit_seq` since 0004).
+# `audit_record` inserts the entry's fields into `audit_pending`; a deferred constraint trigger numbers
+# the row when the transaction commits: `nextval` (no lock held: concurrent commits flush their WAL
+# together), the database clock, the SHA-256 leaf and the insert into `audit_entry`, in one function
+# call, so a number is never taken without its entry row being inserted straight after. Rows live only
+# inside their transaction (deleted when numbered, gone on rollback), so the table is UNLOGGED.
+#
+# Number one pending row of the current transaction (NULLs when it is not pending: already numbered,
+# rolled back with a savepoint, or another transaction's).
+POSTGRESQL_NUMBER_ONE = """CREATE OR REPLACE FUNCTION audit_number_one(
+         pending bigint, OUT n_seq bigint, OUT n_time_us bigint, OUT n_leaf bytea)
        LANGUAGE plpgsql AS $$
        DECLARE
          p audit_pending%ROWTYPE;
@@ -133,10 +146,7 @@ POSTGRESQL_NUMBERING_CREATE = [
          tail := sep || coalesce(CAST(p.actor_id AS text), '') || sep || p.actor_label || sep || p.action
                  || sep || p.target_type || sep || p.target_id || sep || p.before_digest || sep
                  || p.after_digest || sep || p.purpose;
-         UPDATE audit_sequencer SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq INTO n_seq;
-         IF NOT FOUND THEN
-           RAISE EXCEPTION 'the audit sequencer row is missing: run `sifa migrate`' USING ERRCODE = '23000';
-         END IF;
+         n_seq := nextval('audit_seq');
          n_time_us := CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint);
          n_leaf := sha256(decode('00', 'hex') || convert_to(CAST(n_seq AS text) || sep || CAST(n_time_us AS text)
                                                              || tail, 'UTF8'));
@@ -144,7 +154,20 @@ POSTGRESQL_NUMBERING_CREATE = [
                                   before_digest, after_digest, purpose, leaf_hash)
            VALUES (n_seq, n_time_us, p.actor_id, p.actor_label, p.action, p.target_type, p.target_id,
                    p.before_digest, p.after_digest, p.purpose, n_leaf);
-       END $$""",
+       END $$"""
+POSTGRESQL_NUMBERING_CREATE = [
+    """CREATE UNLOGGED TABLE audit_pending (
+         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         actor_id bigint NULL,
+         actor_label varchar(150) NOT NULL,
+         action varchar(100) NOT NULL,
+         target_type varchar(100) NOT NULL,
+         target_id varchar(64) NOT NULL,
+         before_digest varchar(64) NOT NULL,
+         after_digest varchar(64) NOT NULL,
+         purpose text NOT NULL
+       )""",
+    POSTGRESQL_NUMBER_ONE,
     # Number the given pending rows now, in this order (a caller that needs a number inside its
     # transaction); returns those that were still pending.
     """CREATE FUNCTION audit_number(pending bigint[])
@@ -187,3 +210,40 @@ def numbering_statements(vendor: str, *, create: bool) -> list[str]:
     if vendor != "postgresql":
         return []
     return POSTGRESQL_NUMBERING_CREATE if create else POSTGRESQL_NUMBERING_DROP
+
+
+# Migration 0004: numbers from a SEQUENCE on PostgreSQL, no row lock held through the commit. The
+# migration starts `audit_seq` after the sequencer row's last number (which stays where it was: the
+# row keeps the log id). `nextval` is never rolled back: a number whose transaction fails after
+# taking it (an error after the commit-time trigger ran, a lost connection, a crash; after a crash
+# PostgreSQL may also skip up to 32 numbers) is filled later by a signed void entry (`voids.py`).
+POSTGRESQL_SEQUENCE_CREATE = [
+    "CREATE SEQUENCE audit_seq AS bigint MINVALUE 1 NO CYCLE CACHE 1",
+    POSTGRESQL_CHECK_SEQ,
+    POSTGRESQL_NUMBER_ONE,
+]
+# Both vendors: void entries are found without reading the whole log.
+VOID_INDEX_CREATE = "CREATE INDEX audit_entry_void_idx ON audit_entry (seq) WHERE action = 'audit.void'"
+VOID_INDEX_DROP = "DROP INDEX IF EXISTS audit_entry_void_idx"
+
+# The last number issued: on PostgreSQL by `audit_seq` (committed or not: `nextval` ignores
+# transactions), on SQLite by the sequencer row (what this transaction's snapshot sees).
+LAST_ISSUED_SQL = {
+    "postgresql": "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM audit_seq",
+    "sqlite": "SELECT last_seq FROM audit_sequencer WHERE id = 1",
+}
+
+
+def last_issued_sql(vendor: str) -> str:
+    if vendor not in LAST_ISSUED_SQL:
+        raise ImproperlyConfigured(f"the audit ledger supports SQLite and PostgreSQL, not {vendor}")
+    return LAST_ISSUED_SQL[vendor]
+
+
+def set_issued(cursor: Any, vendor: str, number: int) -> None:
+    """Set the last number issued (migrations, bulk fills in the benchmark; the sequencer triggers must
+    be dropped on SQLite). On PostgreSQL `setval` ignores transactions, as `nextval` does."""
+    if vendor == "postgresql":
+        cursor.execute("SELECT setval('audit_seq', %s, %s)", [max(number, 1), number > 0])
+    else:
+        cursor.execute("UPDATE audit_sequencer SET last_seq = %s WHERE id = 1", [number])

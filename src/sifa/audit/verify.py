@@ -6,6 +6,13 @@ without gaps (a missing or moved entry is named), and at each checkpoint's tree 
 rebuilt tree must equal the signed root (a log rewritten *with* fresh leaf hashes is caught there,
 and the rewritten range narrowed down with the checkpoint's compact range). Checkpoints beyond the
 end of the log name the first missing entry.
+
+On PostgreSQL numbers are taken without a lock and entries may become visible out of number order
+(see `voids`): above the latest checkpoint a missing number may belong to a transaction still
+committing, or to one that failed and is not voided yet. There the tree stops at the first gap, the
+gap is reported as unsettled (not a problem) and later entries are still checked against their own
+hashes. Below the latest checkpoint every number must be present, as on SQLite. Void entries are
+accepted when their signature holds, reported, and named as forged otherwise.
 """
 
 from collections.abc import Sequence
@@ -17,7 +24,7 @@ from typing import Any
 from django.db import connection
 from tqdm import tqdm
 
-from sifa.audit import checkpoints, merkle, selectors
+from sifa.audit import checkpoints, merkle, selectors, voids
 from sifa.audit.treehead import TreeHead, TreeHeadError
 from sifa.core import crypto
 
@@ -26,20 +33,31 @@ MAX_PROBLEMS = 100
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # missing | altered | reordered | rewritten | extra | checkpoint | foreign_log
+    kind: str  # missing | altered | reordered | rewritten | extra | forged_void | checkpoint | foreign_log
     message: str
     seq: int | None = None  # the first bad entry when it is known exactly
     seq_range: tuple[int, int] | None = None  # otherwise the range it lies in
 
 
 class Scanner:
-    """Consumes (seq, stored leaf hash, entry bytes) batches in order and grows the tree."""
+    """Consumes (seq, stored leaf hash, entry bytes) batches in order and grows the tree.
 
-    def __init__(self, *, tree: merkle.CompactRange, checkpoints: Sequence[TreeHead] = ()) -> None:
+    `gaps_after` (PostgreSQL): numbers above it may be missing for a while (still committing, or
+    awaiting their void). The first such gap stops the tree there (`tree.size`); it and later gaps
+    are listed in `gaps`, not as problems, and later entries are still checked against their hashes.
+    Without it (SQLite, where numbering is gapless inside the writing transaction) a gap is a problem.
+    """
+
+    def __init__(
+        self, *, tree: merkle.CompactRange, checkpoints: Sequence[TreeHead] = (), gaps_after: int | None = None
+    ) -> None:
         self.tree = tree
         self.expected = tree.size + 1
         self.entries = 0
         self.broken = False
+        self.gaps_after = gaps_after
+        self.stopped = False  # a tolerated gap was met: the tree ends before it
+        self.gaps: list[tuple[int, int]] = []
         self.problems: list[Problem] = []
         self.problem_count = 0
         self.checkpoints = sorted((c for c in checkpoints if c.tree_size > tree.size), key=lambda c: c.tree_size)
@@ -57,7 +75,12 @@ class Scanner:
         n = len(rows)
         if not n:
             return
-        if not self.broken and rows[0][0] == self.expected and rows[-1][0] == self.expected + n - 1:
+        if (
+            not self.broken
+            and not self.stopped
+            and rows[0][0] == self.expected
+            and rows[-1][0] == self.expected + n - 1
+        ):
             leaves = [sha256(b"\x00" + r[2]).digest() for r in rows]
             if leaves == [r[1] for r in rows]:
                 self._grow(leaves)
@@ -73,7 +96,10 @@ class Scanner:
                 self._problem(Problem("altered", f"entry after {self.expected - 1} has a malformed number {seq!r}"))
                 continue
             if seq != self.expected:
-                if seq > self.expected:
+                if seq > self.expected and self.gaps_after is not None and self.expected > self.gaps_after:
+                    self.gaps.append((self.expected, seq - 1))
+                    self.stopped = True
+                elif seq > self.expected:
                     gap = f"entry {self.expected} is missing"
                     if seq - 1 > self.expected:
                         gap = f"entries {self.expected}..{seq - 1} are missing"
@@ -85,7 +111,7 @@ class Scanner:
                 self._problem(
                     Problem("altered", f"entry {seq} was altered or moved: its fields do not hash to its leaf", seq=seq)
                 )
-            elif not self.broken:
+            elif not self.broken and not self.stopped:
                 self._grow([leaf])
             self.expected = max(self.expected, seq + 1)
 
@@ -138,11 +164,23 @@ class Scanner:
                 )
             )
         if expected_size is not None and last < expected_size:
+            if self.gaps_after is not None and last >= self.gaps_after:
+                self.gaps.append((last + 1, expected_size))  # issued, not visible: committing or failed
+                return
             self._problem(
                 Problem(
                     "missing", f"the sequencer issued {expected_size} numbers, the log ends at {last}", seq=last + 1
                 )
             )
+
+
+def forged_void(seq: int) -> Problem:
+    return Problem(
+        "forged_void",
+        f"entry {seq} is a void entry without a valid signature of this deployment's key: forged (a void "
+        "is written only by the checkpointer, for a number whose transaction never committed)",
+        seq=seq,
+    )
 
 
 @dataclass
@@ -155,6 +193,8 @@ class Report:
     latest_checkpoint: TreeHead | None = None
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    voids: list[int] = field(default_factory=list)  # numbers filled by signed void entries
+    unsettled: list[tuple[int, int]] = field(default_factory=list)  # missing above the latest checkpoint
 
     @property
     def ok(self) -> bool:
@@ -210,7 +250,8 @@ def verify_log(*, directory: Path | None = None, progress: bool | None = False) 
     log_id, last_seq = selectors.log_state()
     report = Report(log_id=log_id)
     heads = _load_checkpoints(log_id, directory, report)
-    scanner = Scanner(tree=merkle.CompactRange(), checkpoints=heads)
+    gaps_after = max((h.tree_size for h in heads), default=0) if connection.vendor == "postgresql" else None
+    scanner = Scanner(tree=merkle.CompactRange(), checkpoints=heads, gaps_after=gaps_after)
     with tqdm(
         total=last_seq, unit=" entries", unit_scale=True, disable=None if progress else True, desc="verify"
     ) as bar:
@@ -218,16 +259,23 @@ def verify_log(*, directory: Path | None = None, progress: bool | None = False) 
             scanner.feed(rows)
             bar.update(len(rows))
     scanner.finish(expected_size=last_seq)
+    for void in voids.stored(log_id=log_id, upto=last_seq):
+        if void.valid:
+            report.voids.append(void.seq)
+        else:
+            scanner._problem(forged_void(void.seq))
+    now_issued = selectors.last_issued()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT (SELECT last_seq FROM audit_sequencer WHERE id = 1), (SELECT max(seq) FROM audit_entry)")
-        now_issued, max_seq = cursor.fetchone()
-    if max_seq is not None and now_issued is not None and max_seq > now_issued:
+        cursor.execute("SELECT max(seq) FROM audit_entry")
+        (max_seq,) = cursor.fetchone()
+    if max_seq is not None and max_seq > now_issued:
         scanner._problem(
             Problem("extra", f"entries {now_issued + 1}..{max_seq} lie beyond the sequencer", seq=now_issued + 1)
         )
     report.entries = scanner.entries
     report.tree_size = scanner.tree.size
     report.root_hash = scanner.tree.root()
+    report.unsettled = scanner.gaps
     report.checkpoints_checked = len(scanner.checked)
     report.latest_checkpoint = scanner.checked[-1] if scanner.checked else None
     report.problems = (report.problems + scanner.problems)[:MAX_PROBLEMS]

@@ -51,6 +51,13 @@ def last_seq() -> int:
     return selectors.log_state()[1]
 
 
+def set_issued(number: int) -> None:
+    """Wind the numbering to `number` (SQLite: the sequencer row, triggers dropped; PostgreSQL: setval,
+    which, like nextval, is not undone by a rollback)."""
+    with connection.cursor() as cursor:
+        triggers.set_issued(cursor, connection.vendor, number)
+
+
 def rows() -> dict[int, tuple[Any, ...]]:
     """Every entry's columns by seq, as stored."""
     flush_pending()

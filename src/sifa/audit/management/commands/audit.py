@@ -51,12 +51,14 @@ class Command(BaseCommand):
                     f"{report.checkpoints_checked} checkpoint(s) match ({elapsed:.1f} s)"
                 )
             )
+            self._settling(report)
             if report.entries and report.latest_checkpoint is None:
                 self.stdout.write(self.style.WARNING("no checkpoint covers the log yet: run `sifa audit checkpoint`"))
             elif report.latest_checkpoint and report.latest_checkpoint.tree_size < report.entries:
                 uncovered = report.entries - report.latest_checkpoint.tree_size
                 self.stdout.write(f"{uncovered} newest entr{'y' if uncovered == 1 else 'ies'} not yet in a checkpoint")
             return
+        self._settling(report)
         for problem in report.problems:
             self.stderr.write(f"- {problem.message}")
         if report.problem_count > len(report.problems):
@@ -64,6 +66,21 @@ class Command(BaseCommand):
         first = report.first_bad_seq
         named = f"first bad entry: {first}" if first is not None else "the checkpoints do not hold"
         raise CommandError(f"audit log {report.log_id} FAILED verification ({named})", returncode=1)
+
+    def _settling(self, report: Any) -> None:
+        """Void entries and numbers not (yet) in the log above the latest checkpoint (PostgreSQL)."""
+        if report.voids:
+            shown = ", ".join(str(seq) for seq in report.voids[:20]) + (" …" if len(report.voids) > 20 else "")
+            self.stdout.write(
+                f"{len(report.voids)} void entr{'y' if len(report.voids) == 1 else 'ies'}: {shown} (numbers whose "
+                "transaction never committed, filled and signed by the checkpointer)"
+            )
+        if report.unsettled:
+            shown = ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in report.unsettled[:20])
+            self.stdout.write(
+                f"not (yet) in the log, above the latest checkpoint: {shown} (still committing, or taken by a "
+                "transaction that failed: voided by the checkpointer after the grace period)"
+            )
 
     def _proof(self, options: dict[str, Any]) -> None:
         try:
