@@ -92,6 +92,9 @@ class TransitionSpec(_Strict):
     assign_role: Role | None = None
     assign_organisation_kinds: tuple[OrganisationKind, ...] = ()
     notify: tuple[Literal["applicant", "handler", "supervisor"], ...] = ()
+    # false: the service's own pages fire it through its own service (which does more than the
+    # engine: checks, documents, referrals); the generic case pages and API neither offer nor fire it.
+    generic: bool = True
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -125,6 +128,9 @@ class Definition(_Strict):
     # A service with its own guided filing page (mediation's parties, the wage-arrears questions):
     # the portal links there instead of the generic form. A site path such as "/mediation/apply/".
     apply_path: str = Field("", pattern=r"^(/[a-z0-9_\-/]*)?$", max_length=100)
+    # The service's own case pages, "{id}" standing for the case id: the generic pages link there.
+    citizen_page: str = Field("", pattern=r"^(/[a-z0-9_\-/]*\{id\}[a-z0-9_\-/]*)?$", max_length=100)
+    staff_page: str = Field("", pattern=r"^(/[a-z0-9_\-/]*\{id\}[a-z0-9_\-/]*)?$", max_length=100)
 
     @model_validator(mode="after")
     def _graph(self) -> Definition:

@@ -7,20 +7,26 @@ The form only collects raw values and shows errors; typed validation is the engi
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sifa.cases.definitions import FieldSpec
 from sifa.cases.models import ReferralKind, ReferralStatus
 from sifa.core.forms import add_errors
+from sifa.regions.choices import DivisionLevel
 from sifa.regions.models import Division, Organisation
 
 __all__ = ["FollowUpForm", "RatingForm", "ReferralForm", "ReferralUpdateForm", "SpecForm", "add_errors", "field_for"]
 
 
 def _division_choices(organisation_kinds: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Counties and townships where an organisation that handles this service exists."""
-    codes = Organisation.objects.filter(kind__in=organisation_kinds, division__level__gte=3).values("division_id")
-    return [("", "请选择")] + [(d.code, d.name) for d in Division.objects.filter(code__in=codes).order_by("code")]
+    """Counties and townships an organisation that handles this service covers: its own county or
+    township, or every county of its city (a city-level arbitration commission)."""
+    handling = Organisation.objects.filter(kind__in=organisation_kinds)
+    local = handling.filter(division__level__gte=DivisionLevel.COUNTY).values("division_id")
+    cities = handling.filter(division__level=DivisionLevel.CITY).values("division_id")
+    divisions = Division.objects.filter(Q(code__in=local) | Q(parent_id__in=cities, level=DivisionLevel.COUNTY))
+    return [("", "请选择")] + [(d.code, d.name) for d in divisions.order_by("code")]
 
 
 def field_for(spec: FieldSpec, organisation_kinds: tuple[str, ...] = ()) -> forms.Field:

@@ -98,7 +98,7 @@ def transitions_for(*, user: Any, case: Case) -> list[TransitionSpec]:
     if case.status != CaseStatus.OPEN:
         return []
     spec = case_definition(case)
-    return [t for t in spec.transitions_from(case.stage) if _may_fire(user, case, t)]
+    return [t for t in spec.transitions_from(case.stage) if t.generic and _may_fire(user, case, t)]
 
 
 def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:

@@ -255,6 +255,27 @@ def _issue_documents(case: Case, spec: Definition, t: TransitionSpec, actor: Use
         )
 
 
+def case_document_attach(*, actor: User, case: Case, document: Any) -> CaseDocument:
+    """File a document a service issued itself (outside a transition) on its case, traced.
+
+    The document must have been issued for this case (`case_ref`); the case page, the applicant's
+    page and the defect rules (`requires_document`) then see it like a transition's document.
+    """
+    if document.case_ref != case.reference:
+        raise SifaError(ErrorCode.INVALID_INPUT, "文书不属于该案件。", details={"document": document.pk})
+    attached = CaseDocument.objects.create(
+        case=case,
+        document_id=document.pk,
+        kind=document.kind,
+        title=document.title,
+        code=document.code,
+        sha256_pdf=document.sha256_pdf,
+        stage=case.stage,
+    )
+    audit_record(actor=actor, action="case.document.attach", target=case, after={"document": document.code})
+    return attached
+
+
 def _audit(actor: User | None, action: str, case: Case, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
     """The case's entry on the audit chain (its number is not read here: the ledger may number at commit)."""
     audit_record(actor=actor, action=action, target=case, before=before, after=after)
@@ -422,8 +443,13 @@ def case_transition(
     data: Mapping[str, Any] | None = None,
     files: Files | None = None,
     expected_version: int | None = None,
+    own_service: bool = False,
 ) -> Case:
-    """Fire `transition` on the case; 409 STALE_VERSION if someone moved it first."""
+    """Fire `transition` on the case; 409 STALE_VERSION if someone moved it first.
+
+    A transition marked `generic = false` is fired only by its service's own code (`own_service`),
+    which does what the engine alone cannot (checks across records, its own documents, referrals).
+    """
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("definition").filter(pk=case_id).first()
         if case is None or not _visible(actor, case):
@@ -438,6 +464,8 @@ def case_transition(
             )
         if not _may_fire(actor, case, t):
             raise SifaError(ErrorCode.FORBIDDEN)
+        if not t.generic and not own_service:
+            raise SifaError(ErrorCode.FORBIDDEN, "此操作须在本事项的办理页面进行。", details={"transition": t.code})
         raw = dict(data or {})
         cleaned = clean_fields(t.fields, raw)
         uploads = _uploads(t.fields, files)

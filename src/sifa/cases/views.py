@@ -169,6 +169,7 @@ def _case_page(
             "referrals": [(r, referrals.effective_status(r)) for r in referrals.referrals_of(case)],
             "referral_form": referral_form or ReferralForm(),
             "statuses": ReferralStatus.choices,
+            "own_page": spec.staff_page.replace("{id}", str(case.pk)),
         },
         status=status,
     )

@@ -18,7 +18,9 @@ from sifa.documents.models import Document
 # Who may revoke a document in their scope, and who may read documents (list, detail, download).
 # The three MLPS administrators (system, security, audit) are not among them: their work is the
 # platform and its audit log, not the files, which hold personal data.
-REVOKE_ROLES = frozenset({Role.BUREAU_STAFF, Role.LEGAL_AID_OFFICER, Role.NOTARY, Role.MEDIATOR})
+REVOKE_ROLES = frozenset(
+    {Role.BUREAU_STAFF, Role.LEGAL_AID_OFFICER, Role.NOTARY, Role.MEDIATOR, Role.ARBITRATION_STAFF}
+)
 READ_ROLES = REVOKE_ROLES | {Role.LAWYER, Role.SUPERVISOR}
 
 

@@ -111,6 +111,7 @@ def _page(request: HttpRequest, case: Case, forms: dict[str, Any] | None = None,
     forms = forms or {}
     transitions = selectors.transitions_for(user=request.user, case=case)
     can_rate = case.status == CaseStatus.CLOSED and not hasattr(case, "rating")
+    spec = selectors.case_definition(case)
     return render(
         request,
         "portal/my_case.html",
@@ -125,6 +126,7 @@ def _page(request: HttpRequest, case: Case, forms: dict[str, Any] | None = None,
             "rating": getattr(case, "rating", None),
             "rating_form": forms.get("rating") or (RatingForm() if can_rate else None),
             "deadline": local(case.deadline_at),
+            "own_page": spec.citizen_page.replace("{id}", str(case.pk)),
         },
         status=status,
     )

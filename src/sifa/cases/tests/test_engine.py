@@ -243,3 +243,30 @@ def test_a_service_with_its_own_filing_page_is_linked_there(fourth_type, citizen
     assert 'href="/certificates/apply/"' in client.get("/services/").content.decode()
     with pytest.raises(DefinitionError):
         parse(FOURTH_TYPE.replace('initial_stage = "accept"', 'initial_stage = "accept"\napply_path = "http://x"'))
+
+
+def test_a_transition_kept_for_its_services_own_pages_is_neither_offered_nor_fired_generically(
+    fourth_type, citizen, make_staff
+):
+    from sifa.cases.selectors import transitions_for
+
+    fourth_type.write_text(
+        FOURTH_TYPE.replace("version = 1", "version = 3")
+        .replace('to = "done"\n', 'to = "done"\ngeneric = false\n')
+        .replace('initial_stage = "accept"', 'initial_stage = "accept"\nstaff_page = "/certificates/{id}/"'),
+        encoding="utf-8",
+    )
+    registry.definitions_sync()
+    clerk = make_staff("370102", roles=(Role.BUREAU_STAFF,))
+    case = case_submit(
+        actor=citizen,
+        service_type="certificate",
+        data={"applicant_name": "张三", "division": "370102", "purpose": "入学"},
+    )
+    assert transitions_for(user=clerk, case=case) == []
+    with pytest.raises(SifaError) as refused:
+        case_transition(actor=clerk, case_id=case.pk, transition="finish", data={})
+    assert refused.value.code == ErrorCode.FORBIDDEN
+    assert Case.objects.get(pk=case.pk).stage == "accept"
+    done = case_transition(actor=clerk, case_id=case.pk, transition="finish", data={}, own_service=True)
+    assert done.stage == "done"

@@ -215,3 +215,17 @@ def test_query_budgets_of_the_list_and_progress_endpoints(case, aid, citizen):
     assert (
         len(progress.captured_queries) <= 7
     )  # token (+ last-used update), roles, organisation, division, case, events
+
+
+def test_a_city_level_organisation_offers_every_county_of_its_city(world):
+    from sifa.cases.forms import _division_choices
+    from sifa.regions.choices import OrganisationKind
+    from sifa.regions.models import Division, Organisation
+
+    Organisation.objects.create(
+        name="济南仲裁委员会", kind=OrganisationKind.ARBITRATION_COMMISSION, division_id="370100"
+    )
+    codes = [code for code, _name in _division_choices((OrganisationKind.ARBITRATION_COMMISSION,))][1:]
+    assert codes == sorted(Division.objects.filter(parent_id="370100").values_list("code", flat=True))
+    assert "370102" in codes
+    assert not [c for c in codes if not c.startswith("3701")]
