@@ -143,6 +143,7 @@ def _assign(*, actor: User, case: Case, institution: Institution, chosen_by_appl
             case_id=case.pk,
             transition="assign_institution",
             data={"handler_id": lead.pk, "institution": institution.organisation.name},
+            own_service=True,
         )
         commission = commission_of(moved)
         before = {"institution": commission.institution_id}
@@ -220,6 +221,7 @@ def commission_accept(*, actor: User, case_id: int, appraiser_ids: Sequence[Any]
             transition="accept",
             data={"appraisers": "、".join(u.full_name for u in people), "opinion": opinion},
             expected_version=case.version,
+            own_service=True,
         )
         commission = commission_of(moved)
         commission.first_appraiser, commission.second_appraiser = people
@@ -248,7 +250,12 @@ def commission_decline(*, actor: User, case_id: int, reason: str) -> Case:
         if institution is None:
             raise SifaError(ErrorCode.FORBIDDEN)
         moved = case_transition(
-            actor=actor, case_id=case.pk, transition="decline", data={"reason": reason}, expected_version=case.version
+            actor=actor,
+            case_id=case.pk,
+            transition="decline",
+            data={"reason": reason},
+            expected_version=case.version,
+            own_service=True,
         )
         decline = Decline.objects.create(case=moved, institution=institution, reason=reason, declined_by=actor)
         commission.institution = None
@@ -291,6 +298,7 @@ def extension_approve(*, actor: User, case_id: int, days: int, reason: str) -> E
             transition="extend",
             data={"days": str(days), "reason": reason, "approver": actor.full_name[:64]},
             expected_version=case.version,
+            own_service=True,
         )
         after = cal.due(before - timedelta(microseconds=1), days, "working")
         # The engine restarts the clock when a stage is entered; the extension runs from the old deadline.
@@ -349,6 +357,7 @@ def report_upload(*, actor: User, case_id: int, upload: Any, summary: str) -> Re
             data={"summary": summary},
             files={"report": upload},
             expected_version=case.version,
+            own_service=True,
         )
         name = str(getattr(upload, "name", "") or "report.pdf").rsplit("/", 1)[-1][:200]
         report = Report.objects.create(case=moved, name=name, size=size, sha256=sha256, uploaded_by=actor)

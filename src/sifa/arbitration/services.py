@@ -530,6 +530,7 @@ def arbitration_accept(*, actor: User, case_id: int, opinion: str) -> Case:
             transition="accept",
             data={"opinion": opinion, "fee_receipt": receipt},
             expected_version=case.version,
+            own_service=True,
         )
 
 
@@ -595,6 +596,7 @@ def tribunal_form(*, actor: User, case_id: int, form: str, seats: list[Seat]) ->
             transition="form_tribunal",
             data={"tribunal": f"仲裁员聘书编号：{numbers}"[:200]},
             expected_version=case.version,
+            own_service=True,
         )
 
 
@@ -615,6 +617,7 @@ def hearing_schedule(*, actor: User, case_id: int, hearing_at: datetime, place: 
             transition="schedule_hearing",
             data={"hearing_at": f"{local:%Y年%-m月%-d日 %H:%M}", "hearing_place": place},
             expected_version=case.version,
+            own_service=True,
         )
 
 
@@ -639,6 +642,7 @@ def award_issue(*, actor: User, case_id: int, award_amount: Any, reasoning: str,
                 "fee_burden": fee_burden,
             },
             expected_version=case.version,
+            own_service=True,
         )
 
 

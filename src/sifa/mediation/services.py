@@ -29,8 +29,8 @@ from sifa.accounts.sms import send_sms
 from sifa.audit.services import audit_record
 from sifa.cases import calendar as cal
 from sifa.cases.access import can_see
-from sifa.cases.models import Case, CaseDocument, CaseStatus
-from sifa.cases.services import case_submit, case_transition
+from sifa.cases.models import Case, CaseStatus
+from sifa.cases.services import case_document_attach, case_submit, case_transition
 from sifa.core import idnumber, phone, text
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.documents.models import Document
@@ -340,19 +340,6 @@ def _parties_context(case: Case) -> list[dict[str, str]]:
     return rows
 
 
-def _attach(case: Case, document: Document, stage: str) -> None:
-    """List the document among the case's documents (the applicant's page, defect rules)."""
-    CaseDocument.objects.create(
-        case=case,
-        document_id=document.pk,
-        kind=document.kind,
-        title=document.title,
-        code=document.code,
-        sha256_pdf=document.sha256_pdf,
-        stage=stage,
-    )
-
-
 def _amount(case: Case) -> Decimal | None:
     try:
         raw = case.data.get("amount")
@@ -379,6 +366,7 @@ def agreement_generate(
             transition="succeed",
             data={"terms": terms, "performance": performance},
             expected_version=expected_version,
+            own_service=True,
         )
         committee = case.organisation.name if case.organisation else ""
         amount = _amount(case)
@@ -404,7 +392,7 @@ def agreement_generate(
             division_code=case.division_id,
             case_ref=case.reference,
         )
-        _attach(case, document, case.stage)
+        case_document_attach(actor=actor, case=case, document=document)
         agreement = MediationAgreement.objects.create(
             case=case, document=document, terms=terms, performance=performance, amount=amount, created_by=actor
         )
@@ -611,7 +599,9 @@ def agreement_seal(*, actor: User, case_id: int, expected_version: int | None = 
             signer_role="mediator",
             phone_verified=False,
         )
-        case_transition(actor=actor, case_id=case.pk, transition="seal", expected_version=expected_version)
+        case_transition(
+            actor=actor, case_id=case.pk, transition="seal", expected_version=expected_version, own_service=True
+        )
         agreement.sealed_by, agreement.sealed_at = actor, timezone.now()
         agreement.save(update_fields=["sealed_by", "sealed_at"])
         audit_record(
@@ -662,7 +652,11 @@ def dispute_refer(*, actor: User, case_id: int, kind: str, reason: str, authorit
         case = _locked_case(actor, case_id, stages=("mediating", "signing"))
         parties_ensure(case=case, actor=actor)
         case = case_transition(
-            actor=actor, case_id=case.pk, transition="fail", data={"reason": reason, "referral": REFERRALS[kind]}
+            actor=actor,
+            case_id=case.pk,
+            transition="fail",
+            data={"reason": reason, "referral": REFERRALS[kind]},
+            own_service=True,
         )
         target: Case | None = None
         if kind == "legal_aid":
@@ -685,7 +679,7 @@ def dispute_refer(*, actor: User, case_id: int, kind: str, reason: str, authorit
             division_code=case.division_id,
             case_ref=case.reference,
         )
-        _attach(case, notice, case.stage)
+        case_document_attach(actor=actor, case=case, document=notice)
         if kind != "none":
             referral_create(
                 actor=actor,
@@ -809,7 +803,7 @@ def confirmation_apply(*, actor: User, case_id: int) -> ConfirmationApplication:
             division_code=case.division_id,
             case_ref=case.reference,
         )
-        _attach(case, document, case.stage)
+        case_document_attach(actor=actor, case=case, document=document)
         # The committee forwards the joint application to the court: the referral is the handling
         # mediator's (the engine lets staff record referrals); the applicant's act is audited below.
         if case.handler is None:

@@ -264,6 +264,7 @@ def correction_request(*, actor: User, case_id: int) -> Case:
             transition="request_correction",
             data={"missing": "；".join(lines)[:1000]},
             expected_version=case.version,
+            own_service=True,
         )
 
 
@@ -279,7 +280,9 @@ def correction_submit(*, actor: User, case_id: int) -> Case:
             raise SifaError(
                 ErrorCode.INVALID_INPUT, "还有材料需要上传或补正。", details={"items": [s.name for s in pending]}
             )
-        return case_transition(actor=actor, case_id=case.pk, transition="resubmit", expected_version=case.version)
+        return case_transition(
+            actor=actor, case_id=case.pk, transition="resubmit", expected_version=case.version, own_service=True
+        )
 
 
 def missing_items(case: Case) -> list[matters.MaterialSpec]:
@@ -486,6 +489,7 @@ def certificate_issue(*, actor: User, case_id: int, statement: str = "") -> Cert
             transition="issue",
             data={"certificate_number": number, "statement": statement or statement_draft(case)},
             expected_version=case.version,
+            own_service=True,
         )
         from sifa.documents.selectors import document_list_for_case_ref
 

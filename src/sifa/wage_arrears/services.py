@@ -294,7 +294,11 @@ def request_forward(*, actor: User, request_id: int, opinion: str) -> WageReques
         case = request.case
         if case.stage == "accepting":
             case = case_transition(
-                actor=actor, case_id=case.pk, transition="forward", data={"authority": authority, "opinion": opinion}
+                actor=actor,
+                case_id=case.pk,
+                transition="forward",
+                data={"authority": authority, "opinion": opinion},
+                own_service=True,
             )
         elif case.stage != "forwarded":
             raise SifaError(ErrorCode.CONFLICT, "案件当前环节不能转交。", details={"stage": case.stage})
@@ -380,13 +384,16 @@ def request_feedback(
         referral = referral_update(actor=actor, referral_id=referral.pk, status=status, note=note)
         case = request.case
         if status == ReferralStatus.ACCEPTED and case.stage == "forwarded":
-            case = case_transition(actor=actor, case_id=case.pk, transition="track", data={"note": note})
+            case = case_transition(
+                actor=actor, case_id=case.pk, transition="track", data={"note": note}, own_service=True
+            )
         if status in (ReferralStatus.DONE, ReferralStatus.DECLINED) and case.status == CaseStatus.OPEN:
             case = case_transition(
                 actor=actor,
                 case_id=case.pk,
                 transition="close",
                 data={"outcome": outcome, "amount_recovered": str(amount), "summary": note},
+                own_service=True,
             )
         audit_record(
             actor=actor,

@@ -13,8 +13,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sifa.accounts.choices import PERSON_READ_ROLES, Role
+from sifa.arbitration.selectors import READ_ROLES as ARBITRATION_READ_ROLES
+from sifa.arbitration.selectors import WRITE_ROLES as ARBITRATION_WRITE_ROLES
 from sifa.cases.access import OVERSIGHT_ROLES as CASE_OVERSIGHT_ROLES
 from sifa.documents.selectors import READ_ROLES as DOCUMENT_READ_ROLES
+from sifa.legal_aid.finder import EDIT_ROLES as CENTRE_EDIT_ROLES
+from sifa.wage_arrears.selectors import STATS_ROLES as WAGE_STATS_ROLES
+from sifa.wage_arrears.views import LIST_ROLES as WAGE_LIST_ROLES
 
 
 @dataclass(frozen=True)
@@ -59,15 +64,14 @@ WORKBENCH_NAV: tuple[NavEntry, ...] = (
         group=SERVICES,
     ),
     NavEntry(_("司法确认"), "/mediation/confirmations/", frozenset({Role.MEDIATOR, Role.BUREAU_STAFF}), group=SERVICES),
-    NavEntry(
-        _("欠薪求助统计"),
-        "/wage-arrears/stats/",
-        frozenset({Role.BUREAU_STAFF, Role.LEGAL_AID_OFFICER}),
-        group=SERVICES,
-    ),
+    NavEntry(_("欠薪求助"), "/wage-arrears/requests/", frozenset(WAGE_LIST_ROLES), group=SERVICES),
+    NavEntry(_("欠薪求助统计"), "/wage-arrears/stats/", WAGE_STATS_ROLES, group=SERVICES),
+    NavEntry(_("法律援助中心信息"), "/legal-aid/centres/manage/", CENTRE_EDIT_ROLES, group=SERVICES),
     NavEntry(_("公证办理"), "/notary/", frozenset({Role.NOTARY}), group=SERVICES),
-    NavEntry(_("仲裁员名册"), "/arbitration/arbitrators/", frozenset({Role.ARBITRATION_STAFF}), group=SERVICES),
-    NavEntry(_("仲裁文书送达"), "/arbitration/deliveries/", frozenset({Role.ARBITRATION_STAFF}), group=SERVICES),
+    NavEntry(_("仲裁案件监管"), "/arbitration/cases/", ARBITRATION_READ_ROLES, group=SERVICES),
+    NavEntry(_("仲裁员名册"), "/arbitration/arbitrators/", ARBITRATION_READ_ROLES, group=SERVICES),
+    NavEntry(_("仲裁员培训"), "/arbitration/trainings/", ARBITRATION_WRITE_ROLES, group=SERVICES),
+    NavEntry(_("仲裁文书送达"), "/arbitration/deliveries/", ARBITRATION_WRITE_ROLES, group=SERVICES),
     NavEntry(_("司法鉴定"), "/appraisal/", frozenset({Role.APPRAISER, Role.BUREAU_STAFF}), group=SERVICES),
     NavEntry(_("站内通知"), "/cases/notifications/", group=WORK),
     NavEntry(_("人员档案"), "/people/", frozenset(PERSON_READ_ROLES), group=RECORDS),

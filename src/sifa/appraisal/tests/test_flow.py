@@ -152,7 +152,12 @@ def test_supplement_pauses_the_clock(lab: dict[str, Any]) -> None:
 def test_report_needs_two_appraisers_even_if_the_engine_was_used_directly(lab: dict[str, Any]) -> None:
     case = intake(lab, lab["org"].pk)
     services.institution_assign(actor=lab["bureau"], case_id=case.pk)
-    case_transition(actor=lab["head"], case_id=case.pk, transition="accept", data={"appraisers": "严鉴定"})
+    with pytest.raises(SifaError) as generic:  # the generic case page cannot fire it
+        case_transition(actor=lab["head"], case_id=case.pk, transition="accept", data={"appraisers": "严鉴定"})
+    assert generic.value.code == "forbidden"
+    case_transition(
+        actor=lab["head"], case_id=case.pk, transition="accept", data={"appraisers": "严鉴定"}, own_service=True
+    )
     with pytest.raises(SifaError) as exc:
         services.report_upload(actor=lab["head"], case_id=case.pk, upload=pdf(), summary="x")
     assert exc.value.code == "conflict"

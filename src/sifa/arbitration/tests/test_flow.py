@@ -47,16 +47,31 @@ def test_acceptance_refused_until_fee_paid_then_notices_issued(arb) -> None:
     case.refresh_from_db()
     assert case.stage == "review"
     assert not CaseDocument.objects.filter(case=case).exists()
-    # The engine's own transition (the case page) is refused as well: the notice checks the ledger.
-    with pytest.raises(SifaError, match="仲裁费尚未缴清"):
+    # The generic case page cannot fire it (generic = false); and even code that skips this app's
+    # service is refused by the notice itself, which checks the ledger.
+    with pytest.raises(SifaError, match="办理页面"):
         case_transition(actor=staff, case_id=case.pk, transition="accept", data={"opinion": "x", "fee_receipt": "X1"})
+    with pytest.raises(SifaError, match="仲裁费尚未缴清"):
+        case_transition(
+            actor=staff,
+            case_id=case.pk,
+            transition="accept",
+            data={"opinion": "x", "fee_receipt": "X1"},
+            own_service=True,
+        )
     assert Case.objects.get(pk=case.pk).stage == "review"
 
     assessed = services.fee_assess(actor=staff, case_id=case.pk)
     assert assessed.amount == Decimal("5150.00")
     services.fee_record(actor=staff, case_id=case.pk, kind="paid", amount="5150.00", receipt_number="JNZC-0001")
     with pytest.raises(SifaError, match="票据号与本案缴费记录不符"):
-        case_transition(actor=staff, case_id=case.pk, transition="accept", data={"opinion": "x", "fee_receipt": "FAKE"})
+        case_transition(
+            actor=staff,
+            case_id=case.pk,
+            transition="accept",
+            data={"opinion": "x", "fee_receipt": "FAKE"},
+            own_service=True,
+        )
     case = services.arbitration_accept(actor=staff, case_id=case.pk, opinion="符合受理条件")
     assert case.stage == "forming"
     docs = {d.kind: d for d in CaseDocument.objects.filter(case=case)}
@@ -110,8 +125,12 @@ def test_only_registered_arbitrators_in_term_sit_on_a_tribunal(arb) -> None:
         services.tribunal_form(actor=staff, case_id=case.pk, form="sole", seats=[seat])
     assert not Tribunal.objects.exists()
     # The engine's transition alone cannot skip the tribunal record either.
-    with pytest.raises(SifaError, match="尚未组成仲裁庭"):
+    with pytest.raises(SifaError, match="办理页面"):
         case_transition(actor=staff, case_id=case.pk, transition="form_tribunal", data={"tribunal": "张三"})
+    with pytest.raises(SifaError, match="尚未组成仲裁庭"):
+        case_transition(
+            actor=staff, case_id=case.pk, transition="form_tribunal", data={"tribunal": "张三"}, own_service=True
+        )
     a = registered_arbitrator(staff)
     a.term_end = timezone.localdate() - timedelta(days=1)
     a.term_start = a.term_end - timedelta(days=365)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-SERVICES = ["法律咨询", "法律援助", "人民调解", "公证服务", "司法鉴定", "仲裁", "行政复议"]
+SERVICES = ["法律咨询", "法律援助", "农民工欠薪求助", "人民调解", "公证服务", "司法鉴定", "仲裁", "行政复议"]
 
 
 def test_home_is_the_chinese_portal(client: Client) -> None:
@@ -19,11 +19,12 @@ def test_home_is_the_chinese_portal(client: Client) -> None:
     assert 'href="tel:12348"' in html
     for service in SERVICES:
         assert f">{service}</h3>" in html
-    # Legal aid is wired to the service hall (#3); the other cards and the 普法 panel are not yet
-    # (consultation and reconsideration light up when their definitions are installed).
-    live = [s for s in ("consultation", "reconsideration") if f"/services/{s}/apply/" in html]
+    # Every service card links to its application (#3, #4); only the 普法 panel is still to come.
     assert '<a class="btn" href="/services/legal_aid/apply/">在线申请</a>' in html
-    assert html.count('<span class="badge badge-soon">即将上线</span>') == len(SERVICES) + 1 - 1 - len(live)
+    assert 'href="/legal-aid/centres/"' in html
+    assert 'href="/wage-arrears/"' in html
+    assert html.count(">在线申请</a>") == len(SERVICES) - 1  # the wage-arrears card has its own button
+    assert html.count('<span class="badge badge-soon">即将上线</span>') == 1
 
 
 def test_home_has_landmarks_skip_link_and_navigation(client: Client) -> None:
