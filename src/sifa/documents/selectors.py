@@ -64,6 +64,22 @@ def document_list_for_case_ref(*, case_ref: str) -> QuerySet[Document]:
 
 
 @dataclass(frozen=True)
+class SignerFact:
+    """One signature as the public sees it: role, surname only, time, and whether it still holds."""
+
+    role: str
+    name: str
+    signed_at: datetime
+    phone_verified: bool
+    valid: bool
+    reason: str  # "" | superseded | tampered
+
+
+def _surname_only(name: str) -> str:
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+@dataclass(frozen=True)
 class VerifyFacts:
     """What anyone may learn from a verification code: no personal data at all."""
 
@@ -80,6 +96,7 @@ class VerifyFacts:
     signature_valid: bool
     revoked: bool
     revoked_at: datetime | None
+    signers: tuple[SignerFact, ...] = ()
 
     @property
     def status(self) -> str:
@@ -111,4 +128,24 @@ def document_verify_facts(*, code: str) -> VerifyFacts:
         signature_valid=offline.verify_hash(document.sha256_pdf, document.signature, crypto.public_key_b64()),
         revoked=document.revoked_at is not None,
         revoked_at=document.revoked_at,
+        signers=_signers(document),
     )
+
+
+def _signers(document: Document) -> tuple[SignerFact, ...]:
+    from sifa.documents.services import signature_check  # the services module imports this one
+
+    rows = []
+    for signature in document.signatures.select_related("document").order_by("signed_at", "id"):
+        check = signature_check(signature)
+        rows.append(
+            SignerFact(
+                role=signature.get_signer_role_display(),
+                name=_surname_only(signature.signer_name),
+                signed_at=signature.signed_at,
+                phone_verified=signature.phone_verified,
+                valid=check.valid,
+                reason=check.reason,
+            )
+        )
+    return tuple(rows)

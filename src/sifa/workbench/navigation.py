@@ -13,11 +13,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sifa.accounts.choices import PERSON_READ_ROLES, Role
+from sifa.appraisal.views import READERS as APPRAISAL_READERS
 from sifa.arbitration.selectors import READ_ROLES as ARBITRATION_READ_ROLES
 from sifa.arbitration.selectors import WRITE_ROLES as ARBITRATION_WRITE_ROLES
 from sifa.cases.access import OVERSIGHT_ROLES as CASE_OVERSIGHT_ROLES
 from sifa.documents.selectors import READ_ROLES as DOCUMENT_READ_ROLES
 from sifa.legal_aid.finder import EDIT_ROLES as CENTRE_EDIT_ROLES
+from sifa.mediation.selectors import CONFIRMATION_ROLES as MEDIATION_CONFIRMATION_ROLES
+from sifa.mediation.selectors import STATS_ROLES as MEDIATION_STATS_ROLES
+from sifa.mediation.views import WORK_ROLES as MEDIATION_WORK_ROLES
+from sifa.notary.views import READERS as NOTARY_READERS
 from sifa.wage_arrears.selectors import STATS_ROLES as WAGE_STATS_ROLES
 from sifa.wage_arrears.views import LIST_ROLES as WAGE_LIST_ROLES
 
@@ -57,22 +62,19 @@ WORKBENCH_NAV: tuple[NavEntry, ...] = (
         group=SERVICES,
     ),
     NavEntry(_("转办跟踪"), "/cases/referrals/", frozenset(CASE_OVERSIGHT_ROLES | {Role.MEDIATOR}), group=WORK),
-    NavEntry(
-        _("调解工作量"),
-        "/mediation/stats/",
-        frozenset({Role.MEDIATOR, Role.BUREAU_STAFF, Role.SUPERVISOR}),
-        group=SERVICES,
-    ),
-    NavEntry(_("司法确认"), "/mediation/confirmations/", frozenset({Role.MEDIATOR, Role.BUREAU_STAFF}), group=SERVICES),
+    NavEntry(_("人民调解"), "/mediation/", frozenset(MEDIATION_WORK_ROLES), exact=True, group=SERVICES),
+    NavEntry(_("调解工作量"), "/mediation/stats/", MEDIATION_STATS_ROLES, group=SERVICES),
+    NavEntry(_("司法确认"), "/mediation/confirmations/", MEDIATION_CONFIRMATION_ROLES, group=SERVICES),
     NavEntry(_("欠薪求助"), "/wage-arrears/requests/", frozenset(WAGE_LIST_ROLES), group=SERVICES),
     NavEntry(_("欠薪求助统计"), "/wage-arrears/stats/", WAGE_STATS_ROLES, group=SERVICES),
     NavEntry(_("法律援助中心信息"), "/legal-aid/centres/manage/", CENTRE_EDIT_ROLES, group=SERVICES),
-    NavEntry(_("公证办理"), "/notary/", frozenset({Role.NOTARY}), group=SERVICES),
+    NavEntry(_("公证办理"), "/notary/", frozenset(NOTARY_READERS), exact=True, group=SERVICES),
+    NavEntry(_("公证窗口受理"), "/notary/window/", frozenset({Role.NOTARY}), group=SERVICES),
     NavEntry(_("仲裁案件监管"), "/arbitration/cases/", ARBITRATION_READ_ROLES, group=SERVICES),
     NavEntry(_("仲裁员名册"), "/arbitration/arbitrators/", ARBITRATION_READ_ROLES, group=SERVICES),
     NavEntry(_("仲裁员培训"), "/arbitration/trainings/", ARBITRATION_WRITE_ROLES, group=SERVICES),
     NavEntry(_("仲裁文书送达"), "/arbitration/deliveries/", ARBITRATION_WRITE_ROLES, group=SERVICES),
-    NavEntry(_("司法鉴定"), "/appraisal/", frozenset({Role.APPRAISER, Role.BUREAU_STAFF}), group=SERVICES),
+    NavEntry(_("司法鉴定"), "/appraisal/", frozenset(APPRAISAL_READERS), exact=True, group=SERVICES),
     NavEntry(_("站内通知"), "/cases/notifications/", group=WORK),
     NavEntry(_("人员档案"), "/people/", frozenset(PERSON_READ_ROLES), group=RECORDS),
     NavEntry(_("机构"), "/regions/organisations/", group=RECORDS),

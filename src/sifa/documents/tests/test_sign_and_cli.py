@@ -124,3 +124,22 @@ def test_verify_document_command(agreement: Document, tmp_path: Path, capsys: An
         call_command(
             "verify_document", str(altered), "--signature", agreement.signature, "--public-key", crypto.public_key_b64()
         )
+
+
+def test_the_public_verify_page_lists_the_signatures_by_surname_with_their_state(
+    client: Any, agreement: Document
+) -> None:
+    document_sign(
+        actor=None, document=agreement, signer_name="王建国", signer_role=SignerRole.PARTY, phone_verified=True
+    )
+    forged = document_sign(
+        actor=None, document=agreement, signer_name="李秀英", signer_role=SignerRole.PARTY, phone_verified=True
+    )
+    DocumentSignature.objects.filter(pk=forged.pk).update(signer_name="张冒名")
+
+    html = client.get(f"/verify/{agreement.code}").content.decode()
+    assert "签名情况" in html
+    assert "王**" in html
+    assert "王建国" not in html  # surname only: the page is public
+    assert html.count("有效</td>") == 1
+    assert "无效（记录被改动）" in html
