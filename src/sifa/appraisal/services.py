@@ -10,7 +10,6 @@ by content whose SHA-256 is recorded and audited.
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import IO, Any
 
 from django.db import transaction
@@ -21,8 +20,7 @@ from sifa.accounts.choices import AccountKind, Role
 from sifa.accounts.models import User
 from sifa.appraisal.models import Commission, Decline, Extension, Institution, Report
 from sifa.audit.services import audit_record
-from sifa.cases import calendar as cal
-from sifa.cases.models import Alert, Case, CaseStatus
+from sifa.cases.models import Case, CaseStatus
 from sifa.cases.selectors import case_get
 from sifa.cases.services import case_submit, case_transition
 from sifa.core.errors import ErrorCode, SifaError
@@ -300,10 +298,8 @@ def extension_approve(*, actor: User, case_id: int, days: int, reason: str) -> E
             expected_version=case.version,
             own_service=True,
         )
-        after = cal.due(before - timedelta(microseconds=1), days, "working")
-        # The engine restarts the clock when a stage is entered; the extension runs from the old deadline.
-        warn = cal.warn_from(after, 5, "working")
-        Case.objects.filter(pk=moved.pk).update(deadline_at=after, warn_at=warn, alert=Alert.NONE)
+        after = moved.deadline_at  # the engine added the days to the running deadline (extend_by)
+        assert after is not None
         extension = Extension.objects.create(
             case=moved, days=days, reason=reason, approved_by=actor, deadline_before=before, deadline_after=after
         )

@@ -95,6 +95,9 @@ class TransitionSpec(_Strict):
     # false: the service's own pages fire it through its own service (which does more than the
     # engine: checks, documents, referrals); the generic case pages and API neither offer nor fire it.
     generic: bool = True
+    # A field of this transition holding whole days: entering `to` keeps the running deadline and
+    # adds that many days (in `to`'s calendar) instead of restarting the clock (an approved extension).
+    extend_by: str = ""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -150,6 +153,10 @@ class Definition(_Strict):
                 raise ValueError(f"transition {t.code}: roles are required unless scope is applicant")
             if t.assign and t.assign_role is None:
                 raise ValueError(f"transition {t.code}: assign needs assign_role")
+            if t.extend_by and t.extend_by not in {f.name for f in t.fields}:
+                raise ValueError(f"transition {t.code}: extend_by names no field of the transition")
+            if t.extend_by and next(s for s in self.stages if s.code == t.to).deadline is None:
+                raise ValueError(f"transition {t.code}: extend_by needs a deadline on stage {t.to!r}")
         for d in self.defects:
             if d.stage not in stages:
                 raise ValueError(f"defect {d.code}: unknown stage {d.stage!r}")

@@ -12,7 +12,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.core.files.base import File
@@ -179,6 +179,30 @@ def _move_clock(case: Case, spec: Definition, old: StageSpec, new: StageSpec, no
         case.alert = Alert.RED if now >= case.deadline_at else Alert.YELLOW if now >= case.warn_at else Alert.NONE
         return
     _start_clock(case, new, now)
+
+
+MAX_EXTENSION_DAYS = 366
+
+
+def _extension_days(t: TransitionSpec, cleaned: dict[str, Any]) -> int:
+    if not t.extend_by:
+        return 0
+    raw = str(cleaned.get(t.extend_by, "")).strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_EXTENSION_DAYS:
+        raise SifaError(ErrorCode.INVALID_INPUT, details={t.extend_by: "请填写延长的天数（正整数）"})
+    return int(raw)
+
+
+def _extend_clock(case: Case, new: StageSpec, days: int, now: datetime) -> None:
+    """Keep the running deadline and add `days` to it (an approved extension), in `new`'s calendar."""
+    assert new.deadline is not None  # the definition guarantees it (extend_by needs a deadline)
+    assert case.deadline_at is not None
+    kind = new.deadline.calendar
+    case.clock_stage = new.code
+    case.deadline_at = cal.due(case.deadline_at - timedelta(microseconds=1), days, kind)
+    case.warn_at = cal.warn_from(case.deadline_at, new.deadline.warn_days, kind)
+    case.paused_at = None
+    case.alert = Alert.RED if now >= case.deadline_at else Alert.YELLOW if now >= case.warn_at else Alert.NONE
 
 
 def _check_defects(case: Case, spec: Definition, event_codes: set[str]) -> list[Defect]:
@@ -492,10 +516,14 @@ def case_transition(
             hooks.representative_check(actor=actor, case=case, handler=handler, role=t.assign_role)
             case.handler = handler
             cleaned["handler_id"], cleaned["strategy"] = handler.pk, "manual" if handler_pk else strategy
+        extension = _extension_days(t, cleaned)
         case.stage = new.code
         case.version += 1
         case.updated_at = now
-        _move_clock(case, spec, old, new, now)
+        if extension and case.deadline_at is not None:
+            _extend_clock(case, new, extension, now)
+        else:
+            _move_clock(case, spec, old, new, now)
         if new.terminal:
             case.status, case.closed_at = CaseStatus.CLOSED, now
             case.clock_stage, case.deadline_at, case.warn_at, case.paused_at, case.alert = "", None, None, None, ""
