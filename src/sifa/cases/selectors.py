@@ -6,6 +6,7 @@ mediators, notaries) see the cases assigned to them (the rule is `sifa.cases.acc
 Anything else answers 404, exactly like a missing case.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +90,12 @@ def case_get(*, user: Any, case_id: int) -> Case:
 
 def case_definition(case: Case) -> Definition:
     return registry.parsed(case.definition)
+
+
+def case_secrets(case: Case) -> dict[str, str]:
+    """The application's identifiers (ID numbers, phones) decrypted: for documents and the
+    service's own records, never for a page (pages show the masked copies in `case.data`)."""
+    return {k: str(v) for k, v in json.loads(case.secret_data).items()} if case.secret_data else {}
 
 
 def transitions_for(*, user: Any, case: Case) -> list[TransitionSpec]:

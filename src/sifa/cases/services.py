@@ -40,6 +40,7 @@ from sifa.cases.models import (
     Satisfaction,
 )
 from sifa.cases.notify import notify, recipients, supervisors_for
+from sifa.cases.selectors import case_secrets
 from sifa.core import idnumber, phone
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.uploads import check_upload
@@ -226,7 +227,7 @@ def _document_context(
     case: Case, spec: Definition, t: TransitionSpec, mapping: dict[str, str], cleaned: dict[str, Any]
 ) -> dict[str, Any]:
     """Case variables, then the definition's mapping onto the template's context keys."""
-    secret = json.loads(case.secret_data) if case.secret_data else {}
+    secret = case_secrets(case)
     variables: dict[str, Any] = {
         **case.data,
         **secret,

@@ -30,6 +30,7 @@ from sifa.audit.services import audit_record
 from sifa.cases import calendar as cal
 from sifa.cases.access import can_see
 from sifa.cases.models import Case, CaseStatus
+from sifa.cases.selectors import case_secrets
 from sifa.cases.services import case_document_attach, case_submit, case_transition
 from sifa.core import idnumber, phone, text
 from sifa.core.errors import ErrorCode, SifaError
@@ -167,7 +168,7 @@ def dispute_file(
         case = case_submit(actor=actor, service_type=SERVICE, data=form, idempotency_key=idempotency_key)
         if MediationFiling.objects.filter(case=case).exists():
             return case  # an idempotent replay of the same filing
-        secret = json.loads(case.secret_data) if case.secret_data else {}
+        secret = case_secrets(case)
         MediationParty.objects.create(
             case=case,
             role=PartyRole.APPLICANT,
@@ -204,7 +205,7 @@ def parties_ensure(*, case: Case, actor: User | None) -> list[MediationParty]:
     rows = list(MediationParty.objects.filter(case=case).order_by("position"))
     if rows:
         return rows
-    secret = json.loads(case.secret_data) if case.secret_data else {}
+    secret = case_secrets(case)
     rows = [
         MediationParty.objects.create(
             case=case,

@@ -8,7 +8,6 @@ the in-person visits of "最多跑一次".
 """
 
 import hashlib
-import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -23,7 +22,7 @@ from sifa.accounts.models import User
 from sifa.audit.services import audit_record
 from sifa.cases import calendar as cal
 from sifa.cases.models import Case, CaseStatus
-from sifa.cases.selectors import case_get
+from sifa.cases.selectors import case_get, case_secrets
 from sifa.cases.services import case_submit, case_transition
 from sifa.core import crypto, idnumber
 from sifa.core.errors import ErrorCode, SifaError
@@ -81,7 +80,7 @@ def matter_of(case: Case) -> matters.Matter:
 
 def secret_of(case: Case, field: str) -> str:
     """A decrypted identifier of the application (kept encrypted by the engine)."""
-    secret = json.loads(case.secret_data) if case.secret_data else {}
+    secret = case_secrets(case)
     return str(secret.get(field, ""))
 
 

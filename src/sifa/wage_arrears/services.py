@@ -6,7 +6,6 @@ Each is one transaction; the engine's services (`case_submit`, `case_transition`
 this module adds one audit entry of its own per call.
 """
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from sifa.cases import calendar as cal
 from sifa.cases.access import can_see
 from sifa.cases.models import Case, CaseStatus, ReferralKind, ReferralStatus
 from sifa.cases.referrals import referral_create, referral_update
+from sifa.cases.selectors import case_secrets
 from sifa.cases.services import Files, case_submit, case_transition
 from sifa.core import crypto, idnumber
 from sifa.core.errors import ErrorCode, SifaError
@@ -150,7 +150,7 @@ def request_submit(
         existing = WageRequest.objects.filter(case=case).first()
         if existing is not None:
             return existing
-        secret = json.loads(case.secret_data) if case.secret_data else {}
+        secret = case_secrets(case)
         d = cleaned.data
         request = WageRequest.objects.create(
             case=case,
@@ -231,7 +231,7 @@ def legal_aid_open(*, actor: User, request_id: int, declaration: bool) -> Case:
             return request.legal_aid_case  # type: ignore[return-value]
         if not declaration:
             raise SifaError(ErrorCode.INVALID_INPUT, details={"declaration": "请阅读并勾选承诺"})
-        secret = json.loads(case.secret_data) if case.secret_data else {}
+        secret = case_secrets(case)
         cfg = rules.rules()["legal_aid"]
         exempt = rules.legal_aid_exempt(request.division_id[:2] + "0000")
         period = f"{request.period_start:%Y年%m月}至{request.period_end:%Y年%m月}"
