@@ -27,6 +27,7 @@ F1 over thresholds chosen with the truth in hand (an upper bound no user gets).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -277,6 +278,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--batch-size", type=int, default=100_000, help="streaming: watch-list rows per batch")
     parser.add_argument("--memory-limit", default="4GB", help="streaming: DuckDB memory_limit")
     parser.add_argument("--data-dir", type=Path, help="where the generated data goes (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data and hits (path printed)")
     parser.add_argument("--child")
     parser.add_argument("--data", type=Path)
     args, _ = parser.parse_known_args(argv)
@@ -302,8 +304,16 @@ def main(argv: list[str]) -> int:
         streaming = args.streaming or n_registry > 2_000_000
         if args.data_dir:
             args.data_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="sifa-screen-bench-", dir=args.data_dir) as tmp:
+        kept = tempfile.mkdtemp(prefix="sifa-screen-bench-", dir=args.data_dir) if args.keep else None
+        place = (
+            contextlib.nullcontext(kept)
+            if kept
+            else tempfile.TemporaryDirectory(prefix="sifa-screen-bench-", dir=args.data_dir)
+        )
+        with place as tmp:
             data = Path(tmp)
+            if args.keep:
+                print(f"data kept in {data}")
             started = time.perf_counter()
             if streaming:
                 files = generate_files(

@@ -96,3 +96,25 @@ def test_spark_on_parquet_parts_gives_the_same_hits(files, in_memory, tmp_path):
         engine.spark.stop()
     assert result.pairs_scored == in_memory.pairs_scored
     pd.testing.assert_frame_equal(result.hits, in_memory.hits)
+
+
+def test_generate_files_writes_the_profile_in_chunks(tmp_path):
+    from bench.screening_data import generate_files
+
+    ds = generate_files(tmp_path, n_watch=300, n_registry=3000, seed=3, chunk_rows=700)
+    registry, watch = pd.read_parquet(ds.registry), pd.read_parquet(ds.watch)
+    truth, classes = ds.truth_and_classes()
+    assert len(watch) == 300
+    assert len(registry) == ds.n_registry
+    assert ds.n_registry >= 2990
+    assert registry["record_id"].is_unique
+    assert len(truth) == 150
+    assert set(classes.values()) >= {"clean", "compound", "namesake", "near_id"}
+    background = registry[~registry["record_id"].isin(classes)]
+    assert len(background) == ds.counts["background"]
+    assert not background["id_number"].isin(watch["id_number"]).any()
+    assert background["id_number"].is_unique
+    hits = screen_files(ds.watch, ds.registry, workdir=tmp_path / "work", chunk_rows=500).hits
+    found = set(zip(hits["person_id"], hits["record_id"], strict=True))
+    assert len(found & truth) >= 140
+    assert len(found - truth) <= 3
