@@ -22,7 +22,7 @@ from sifa.appraisal.models import Commission, Decline, Extension, Institution, R
 from sifa.audit.services import audit_record
 from sifa.cases.models import Case, CaseStatus
 from sifa.cases.selectors import case_get
-from sifa.cases.services import case_submit, case_transition
+from sifa.cases.services import case_participants_set, case_submit, case_transition
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.uploads import check_upload
 
@@ -223,6 +223,7 @@ def commission_accept(*, actor: User, case_id: int, appraiser_ids: Sequence[Any]
         )
         commission = commission_of(moved)
         commission.first_appraiser, commission.second_appraiser = people
+        case_participants_set(actor=actor, case=moved, users=list(people), role="appraiser")
         commission.accepted_at = timezone.now()
         commission.save(update_fields=["first_appraiser", "second_appraiser", "accepted_at"])
         audit_record(

@@ -3,7 +3,8 @@
 Citizens see the cases they applied for. Staff with an oversight role (officers, bureau staff,
 supervisors, auditors, analysts) see every case in their division subtree; every member of the
 handling organisation (the mediation committee, notary office, arbitration commission that received
-it) sees its cases; other staff (lawyers, mediators, notaries) see the cases assigned to them.
+it) sees its cases; other staff (lawyers, mediators, notaries) see the cases assigned to them or
+that they work on as participants (a second appraiser).
 Anything else is "not found".
 """
 
@@ -24,6 +25,8 @@ def can_see(user: Any, case: Any) -> bool:
     if case.handler_id == user.pk:
         return True
     if user.organisation_id is not None and case.organisation_id == user.organisation_id:
+        return True
+    if case.participants.filter(user_id=user.pk).exists():
         return True
     prefix = user.scope_prefix or ""
     return bool(prefix) and user.has_role(*OVERSIGHT_ROLES) and case.division_id.startswith(prefix)

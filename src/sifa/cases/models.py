@@ -5,7 +5,7 @@ Personal identifiers given on an application form live encrypted in `Case.secret
 holds the other fields plus masked copies of the identifiers.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -391,3 +391,20 @@ class ReferralUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.status}"
+
+
+class CaseParticipant(models.Model):
+    """Staff who work a case beside its handler (the second appraiser, a co-mediator): they see it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("角色"), max_length=32)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("案件参与人")
+        verbose_name_plural = _("案件参与人")
+        constraints: ClassVar = [models.UniqueConstraint(fields=["case", "user"], name="case_participant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.case_id}"

@@ -18,7 +18,16 @@ from sifa.audit.models import AuditEntry
 from sifa.cases import registry
 from sifa.cases.access import OVERSIGHT_ROLES
 from sifa.cases.definitions import Definition, TransitionSpec
-from sifa.cases.models import Alert, Case, CaseEvent, CaseStatus, FollowUp, FollowUpStatus, Notification
+from sifa.cases.models import (
+    Alert,
+    Case,
+    CaseEvent,
+    CaseParticipant,
+    CaseStatus,
+    FollowUp,
+    FollowUpStatus,
+    Notification,
+)
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.scope import within_scope
 
@@ -29,7 +38,7 @@ def case_visible(*, user: Any) -> QuerySet[Case]:
         return cases.none()
     if user.kind == AccountKind.CITIZEN:
         return cases.filter(applicant=user)
-    own = Q(handler=user)
+    own = Q(handler=user) | Q(pk__in=CaseParticipant.objects.filter(user_id=user.pk).values("case_id"))
     if user.organisation_id is not None:
         own |= Q(organisation_id=user.organisation_id)
     if user.has_role(*OVERSIGHT_ROLES):

@@ -32,6 +32,7 @@ from sifa.cases.models import (
     Case,
     CaseDocument,
     CaseEvent,
+    CaseParticipant,
     CaseStatus,
     Defect,
     FollowUp,
@@ -278,6 +279,16 @@ def _issue_documents(case: Case, spec: Definition, t: TransitionSpec, actor: Use
             sha256_pdf=issued.sha256_pdf,
             stage=case.stage,
         )
+
+
+def case_participants_set(*, actor: User, case: Case, users: list[User], role: str) -> None:
+    """Name the staff who work the case beside its handler in `role` (they see it), traced."""
+    CaseParticipant.objects.filter(case=case, role=role).exclude(user__in=users).delete()
+    for user in users:
+        CaseParticipant.objects.get_or_create(case=case, user=user, defaults={"role": role})
+    audit_record(
+        actor=actor, action="case.participants", target=case, after={"role": role, "users": [u.pk for u in users]}
+    )
 
 
 def case_document_attach(*, actor: User, case: Case, document: Any) -> CaseDocument:

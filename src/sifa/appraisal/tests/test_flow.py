@@ -162,3 +162,18 @@ def test_report_needs_two_appraisers_even_if_the_engine_was_used_directly(lab: d
         services.report_upload(actor=lab["head"], case_id=case.pk, upload=pdf(), summary="x")
     assert exc.value.code == "conflict"
     assert not Report.objects.exists()
+
+
+def test_both_named_appraisers_see_the_case_and_no_other_appraiser_does(lab: dict[str, Any]) -> None:
+    from sifa.cases.access import can_see
+    from sifa.cases.selectors import case_visible
+
+    case = intake(lab, lab["org"].pk)
+    services.institution_assign(actor=lab["bureau"], case_id=case.pk)
+    assert not can_see(lab["second"], case)
+    case = services.commission_accept(
+        actor=lab["head"], case_id=case.pk, appraiser_ids=[lab["head"].pk, lab["second"].pk]
+    )
+    assert can_see(lab["second"], case)
+    assert list(case_visible(user=lab["second"]).filter(pk=case.pk)) == [case]
+    assert not can_see(lab["outsider"], case)
