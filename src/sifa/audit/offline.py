@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sifa.audit import formats, merkle
-from sifa.audit.treehead import TreeHead, TreeHeadError
+from sifa.audit.treehead import TreeHead, TreeHeadError, void_is_valid
 
 
 class ProofInvalid(ValueError):
@@ -50,7 +50,8 @@ def verify_inclusion_proof(doc: dict[str, Any], *, public_key: str) -> TreeHead:
 
     Checks: the entry fields encode to `entry_bytes`, whose leaf hash is `leaf_hash`; the audit path
     leads from that leaf at `leaf_index` to the root of the tree head; the tree head is signed by
-    `public_key`.
+    `public_key`; a void entry (a number whose transaction never committed) carries a void signature
+    by `public_key`.
     """
     if doc.get("format") != formats.INCLUSION_PROOF_FORMAT:
         raise ProofInvalid(f"not a {formats.INCLUSION_PROOF_FORMAT} document")
@@ -69,6 +70,10 @@ def verify_inclusion_proof(doc: dict[str, Any], *, public_key: str) -> TreeHead:
     if merkle.leaf_hash(body) != leaf:
         raise ProofInvalid("leaf_hash is not the hash of entry_bytes")
     head = _tree_head(doc.get("tree_head"), public_key, log_id)
+    if doc["entry"].get("action") == formats.VOID_ACTION and not void_is_valid(
+        doc["entry"], log_id=log_id, public_key_b64=public_key
+    ):
+        raise ProofInvalid("the entry is a void entry without a valid signature of the given key")
     if head.tree_size != size:
         raise ProofInvalid("tree_size differs from the tree head's")
     path = _hashes(doc.get("audit_path"), "audit_path")

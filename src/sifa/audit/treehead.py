@@ -98,3 +98,27 @@ class TreeHead:
         if tree.root() != self.root_hash:
             raise TreeHeadError("the compact range does not fold to the signed root")
         return tree
+
+
+def void_is_valid(fields: dict[str, Any], *, log_id: str, public_key_b64: str) -> bool:
+    """Whether an entry with the void action is a void signed with this key (`formats.void_message`)."""
+    seq, time_us, purpose = fields["seq"], fields["time_us"], fields["purpose"]
+    if (
+        fields["actor_id"] is not None
+        or fields["actor_label"] != formats.VOID_ACTOR
+        or fields["action"] != formats.VOID_ACTION
+        or fields["target_type"] != formats.VOID_TARGET_TYPE
+        or fields["target_id"] != str(seq)
+        or fields["before_digest"]
+        or fields["after_digest"]
+        or not isinstance(purpose, str)
+        or not purpose.startswith(formats.VOID_PURPOSE_PREFIX)
+    ):
+        return False
+    try:
+        signature = base64.b64decode(purpose[len(formats.VOID_PURPOSE_PREFIX) :], validate=True)
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
+        key.verify(signature, formats.void_message(log_id=log_id, seq=int(seq), time_us=int(time_us)))
+    except (InvalidSignature, ValueError, TypeError, binascii.Error):
+        return False
+    return True

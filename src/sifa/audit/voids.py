@@ -30,19 +30,17 @@ IMMEDIATE`, so it never has gaps and never writes voids (a void found there is c
 """
 
 import base64
-import binascii
 import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
 from sifa.audit import formats, merkle
+from sifa.audit.treehead import void_is_valid
 from sifa.core import crypto
 
 logger = logging.getLogger(__name__)
@@ -72,29 +70,6 @@ def void_fields(*, log_id: str, seq: int, time_us: int) -> dict[str, Any]:
         "after_digest": "",
         "purpose": formats.VOID_PURPOSE_PREFIX + base64.b64encode(signature).decode(),
     }
-
-
-def void_is_valid(fields: dict[str, Any], *, log_id: str, public_key_b64: str) -> bool:
-    """Whether a stored entry with the void action is a void signed with this deployment's key."""
-    seq, time_us, purpose = fields["seq"], fields["time_us"], fields["purpose"]
-    if (
-        fields["actor_id"] is not None
-        or fields["actor_label"] != formats.VOID_ACTOR
-        or fields["target_type"] != formats.VOID_TARGET_TYPE
-        or fields["target_id"] != str(seq)
-        or fields["before_digest"]
-        or fields["after_digest"]
-        or not isinstance(purpose, str)
-        or not purpose.startswith(formats.VOID_PURPOSE_PREFIX)
-    ):
-        return False
-    try:
-        signature = base64.b64decode(purpose[len(formats.VOID_PURPOSE_PREFIX) :], validate=True)
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
-        key.verify(signature, formats.void_message(log_id=log_id, seq=seq, time_us=time_us))
-    except (InvalidSignature, ValueError, binascii.Error):
-        return False
-    return True
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sifa.audit import checkpoints, formats, merkle, offline, proofs, selectors,
 from sifa.audit.models import AuditEntry
 from sifa.audit.services import AuditError, audit_record
 from sifa.audit.tests.helpers import drop_triggers, last_seq, raw, write_entries
+from sifa.audit.treehead import void_is_valid
 from sifa.audit.verify import verify_log
 from sifa.core import crypto
 
@@ -80,7 +81,7 @@ def test_a_number_lost_by_a_failed_transaction_is_voided_after_the_grace_period(
     assert head.tree_size == lost + 1
     void = _void_row(lost)
     assert (void["action"], void["actor_label"], void["target_id"]) == ("audit.void", "system:audit", str(lost))
-    assert voids.void_is_valid(void, log_id=head.log_id, public_key_b64=crypto.public_key_b64())
+    assert void_is_valid(void, log_id=head.log_id, public_key_b64=crypto.public_key_b64())
     report = verify_log()
     assert report.ok, report.problems
     assert (report.tree_size, report.unsettled) == (lost + 1, [])
@@ -93,6 +94,13 @@ def test_a_number_lost_by_a_failed_transaction_is_voided_after_the_grace_period(
     for seq in (lost, lost + 1):
         proof = proofs.inclusion_proof(seq=seq)
         offline.verify_inclusion_proof(proof, public_key=crypto.public_key_b64())
+    # Offline, a void must carry a valid void signature too.
+    forged = proofs.inclusion_proof(seq=lost)
+    forged["entry"]["purpose"] = "void " + base64.b64encode(b"\x02" * 64).decode()
+    body = formats.entry_bytes_from_fields(forged["entry"])
+    forged["entry_bytes"], forged["leaf_hash"] = base64.b64encode(body).decode(), merkle.leaf_hash(body).hex()
+    with pytest.raises(offline.ProofInvalid, match="void entry without a valid signature"):
+        offline.verify_inclusion_proof(forged, public_key=crypto.public_key_b64())
     # Nothing left to void; the next checkpoint has nothing new.
     assert voids.fill(log_id=head.log_id, after=first.tree_size) == []
     assert checkpoints.create() is None
