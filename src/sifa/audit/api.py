@@ -111,21 +111,17 @@ def consistency_proof(request: HttpRequest, old_size: int, new_size: int | None 
         raise SifaError(ErrorCode.NOT_FOUND) from exc
 
 
-@router.get("/entries", response=list[EntryOut], summary="审计日志条目（审计管理员，新的在前）")
+@router.get("/entries", response=list[EntryOut], summary="审计日志条目（审计管理员，新的在前；action 按前缀筛选）")
 @paginate(BoundedPagination)
 def entry_list(request: HttpRequest, filters: Query[EntryFilter]) -> QuerySet[AuditEntry]:
     _require_auditor(request)
-    entries = AuditEntry.objects.order_by("-seq")
-    if filters.actor_id is not None:
-        entries = entries.filter(actor_id=filters.actor_id)
-    if filters.action:
-        entries = entries.filter(action=filters.action)
-    if filters.target_type:
-        entries = entries.filter(target_type=filters.target_type)
-    if filters.target_id:
-        entries = entries.filter(target_id=filters.target_id)
-    if filters.seq_from is not None:
-        entries = entries.filter(seq__gte=filters.seq_from)
-    if filters.seq_to is not None:
-        entries = entries.filter(seq__lte=filters.seq_to)
-    return entries
+    return selectors.entry_list(
+        selectors.EntryFilters(
+            actor_id=filters.actor_id,
+            action=filters.action or "",
+            target_type=filters.target_type or "",
+            target_id=filters.target_id or "",
+            seq_from=filters.seq_from,
+            seq_to=filters.seq_to,
+        )
+    )

@@ -99,3 +99,36 @@ class AuditTile(models.Model):
 
     def __str__(self) -> str:
         return f"tile {self.idx}"
+
+
+class VerifyStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("核验中")
+    OK = "ok", _("通过")
+    FAILED = "failed", _("发现问题")
+    ERROR = "error", _("运行出错")
+
+
+class VerifyRun(models.Model):
+    """One run of `verify_log` started by an auditor from the workbench, with its progress and result."""
+
+    started_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=8, choices=VerifyStatus.choices, default=VerifyStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    entries = models.BigIntegerField(_("核验条目数"), default=0)
+    root_hash = models.CharField(_("根哈希"), max_length=64, blank=True)
+    checkpoints_checked = models.PositiveIntegerField(_("核对的检查点"), default=0)
+    first_bad_seq = models.BigIntegerField(_("首个异常条目"), null=True, blank=True)
+    problems = models.JSONField(_("问题"), default=list, blank=True)
+    voids = models.PositiveIntegerField(_("空号条目"), default=0)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("日志核验")
+        verbose_name_plural = _("日志核验")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"verify run {self.pk}: {self.status}"

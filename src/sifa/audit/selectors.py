@@ -2,9 +2,11 @@
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from sifa.audit import formats, merkle, triggers
 from sifa.audit.models import AuditEntry, AuditSequencer
@@ -112,3 +114,31 @@ def entry_fields(seq: int) -> dict[str, Any]:
     values = AuditEntry.objects.values(*formats.ENTRY_FIELDS, "leaf_hash").get(seq=seq)
     values["leaf_hash"] = bytes(values["leaf_hash"]).hex()
     return values
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    actor_id: int | None = None
+    action: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    seq_from: int | None = None
+    seq_to: int | None = None
+
+
+def entry_list(filters: EntryFilters = EntryFilters()) -> QuerySet[AuditEntry]:
+    """Ledger entries, newest first, filtered (the auditors' page and API)."""
+    entries = AuditEntry.objects.order_by("-seq")
+    if filters.actor_id is not None:
+        entries = entries.filter(actor_id=filters.actor_id)
+    if filters.action:
+        entries = entries.filter(action__startswith=filters.action)
+    if filters.target_type:
+        entries = entries.filter(target_type=filters.target_type)
+    if filters.target_id:
+        entries = entries.filter(target_id=filters.target_id)
+    if filters.seq_from is not None:
+        entries = entries.filter(seq__gte=filters.seq_from)
+    if filters.seq_to is not None:
+        entries = entries.filter(seq__lte=filters.seq_to)
+    return entries

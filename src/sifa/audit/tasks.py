@@ -55,3 +55,12 @@ def ensure_checkpoint_schedule(*, delay: timedelta = timedelta(0)) -> bool:
     checkpoint_task.using(run_after=timezone.now() + delay).enqueue()
     logger.debug("audit checkpoint run queued in %s", delay)
     return True
+
+
+@task()
+def verify_run_task(run_id: int) -> dict[str, Any]:
+    """Verify the whole log for an auditor's run (progress and outcome on the VerifyRun row)."""
+    from sifa.audit.verify_runs import verify_run_execute
+
+    run = verify_run_execute(run_id=run_id)
+    return {"run": run.pk, "status": run.status, "entries": run.entries, "first_bad_seq": run.first_bad_seq}

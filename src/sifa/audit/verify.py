@@ -15,7 +15,7 @@ hashes. Below the latest checkpoint every number must be present, as on SQLite. 
 accepted when their signature holds, reported, and named as forged otherwise.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
@@ -245,8 +245,16 @@ def _load_checkpoints(log_id: str, directory: Path | None, report: Report) -> li
     return [by_size[size] for size in sorted(by_size)]
 
 
-def verify_log(*, directory: Path | None = None, progress: bool | None = False) -> Report:
-    """Check the whole log against its hashes and every checkpoint; see the module docstring."""
+def verify_log(
+    *,
+    directory: Path | None = None,
+    progress: bool | None = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Check the whole log against its hashes and every checkpoint; see the module docstring.
+
+    `progress` shows a bar on the terminal; `on_progress(done, total)` is called after each batch.
+    """
     log_id, last_seq = selectors.log_state()
     report = Report(log_id=log_id)
     heads = _load_checkpoints(log_id, directory, report)
@@ -258,6 +266,8 @@ def verify_log(*, directory: Path | None = None, progress: bool | None = False) 
         for rows in selectors.stream_entries(upto=last_seq):
             scanner.feed(rows)
             bar.update(len(rows))
+            if on_progress is not None:
+                on_progress(scanner.entries, last_seq)
     scanner.finish(expected_size=last_seq)
     for void in voids.stored(log_id=log_id, upto=last_seq):
         if void.valid:

@@ -17,3 +17,7 @@ def test_every_role_the_menu_sends_there_can_open_it(entry, staff_client) -> Non
     for role in sorted(entry.roles) if entry.roles is not None else [Role.BUREAU_STAFF, Role.MEDIATOR]:
         response = staff_client("370102", roles=(role,)).get(entry.path)
         assert response.status_code == 200, (role, response.status_code)
+
+
+def test_every_entry_has_its_page() -> None:
+    assert [e.path for e in WORKBENCH_NAV if not page_exists(e.path)] == []
