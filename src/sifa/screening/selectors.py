@@ -15,6 +15,7 @@ from sifa.core.crypto import lookup_hash
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.scope import within_scope
 from sifa.screening.choices import REVIEW_ROLES, WarningStatus
+from sifa.screening.matcher.engines import MASKED, masked_names
 from sifa.screening.matcher.prepare import prepare_row
 from sifa.screening.matcher.scoring import DEFAULT_THRESHOLD, reasons, score_pairs
 from sifa.screening.models import BlockKey, RegistryPerson, ScreeningWarning
@@ -66,6 +67,38 @@ def _registry_size() -> int:
     return n
 
 
+@dataclass(frozen=True)
+class _RegistryStats:
+    births: dict[str, int]  # registry people per birth date (YYYYMMDD)
+    n_birth: int  # people with a birth date
+    masked: dict[str, int]  # people per name pattern with one character masked (王? , ?伟)
+
+
+_STATS_CACHE: dict[str, tuple[float, int | None, _RegistryStats]] = {}
+
+
+def _registry_stats() -> _RegistryStats:
+    """The frequencies the bulk engines compute in SQL (birth dates, masked name patterns), over the
+    registry. One pass over two columns, kept for 10 minutes or until the newest registry person
+    changes (an import adds rows; one indexed lookup per check tells)."""
+    from collections import Counter
+
+    newest = RegistryPerson.objects.order_by("-pk").values_list("pk", flat=True).first()
+    cached = _STATS_CACHE.get("s")
+    if cached and cached[1] == newest and time.monotonic() - cached[0] < 600:
+        return cached[2]
+    births: Counter[str] = Counter()
+    masked: Counter[str] = Counter()
+    for name, born in RegistryPerson.objects.values_list("name_norm", "birth_date").iterator(chunk_size=10_000):
+        if born is not None:
+            births[born.strftime("%Y%m%d")] += 1
+        if name:
+            masked.update(masked_names(name))
+    stats = _RegistryStats(dict(births), sum(births.values()), dict(masked))
+    _STATS_CACHE["s"] = (time.monotonic(), newest, stats)
+    return stats
+
+
 def person_check(
     *,
     name: str,
@@ -103,9 +136,21 @@ def person_check(
         columns[f"w_{column}"] = [probe[column]] * len(records)
         columns[f"r_{column}"] = [r[column] for r in records]
     name_count = RegistryPerson.objects.filter(name_norm=probe["name_n"]).count() if probe["name_n"] else 0
+    names = {r["name_n"] for r in records if r["name_n"]}
+    counts = dict(
+        RegistryPerson.objects.filter(name_norm__in=names).values_list("name_norm").annotate(n=Count("id")).order_by()
+    )
+    stats = _registry_stats()
+    probe_masks = masked_names(str(probe["name_n"])) if probe["name_n"] else []
     columns["name_cnt"] = [name_count] * len(records)
+    columns["r_name_cnt"] = [counts.get(r["name_n"], 0) for r in records]
     columns["py_cnt"] = [name_count] * len(records)
+    columns["birth_cnt"] = [stats.births.get(str(probe["birth8"]), 0)] * len(records)
+    for k in range(1, MASKED + 1):
+        count = stats.masked.get(probe_masks[k - 1], 0) if k <= len(probe_masks) else 0
+        columns[f"mask_cnt{k}"] = [count] * len(records)
     columns["n_total"] = [_registry_size()] * len(records)
+    columns["n_birth"] = [stats.n_birth] * len(records)
     pairs = pd.DataFrame(columns, dtype=object)
     scored = score_pairs(pairs)
     keep = np.nonzero(scored.score >= threshold)[0]

@@ -186,9 +186,8 @@ def _match(
 ) -> ScreenResult:
     """The shared part: frequencies, then the batch loop over the watch list, scored and sorted."""
     n_batches = max(1, -(-n_watch // batch_size))
-    eng.materialise("name_freq", engines.NAME_FREQ_SQL)
-    eng.materialise("py_freq", engines.PY_FREQ_SQL)
-    eng.materialise("totals", engines.TOTALS_SQL)
+    for table, sql in engines.FREQUENCY_TABLES.items():
+        eng.materialise(table, sql)
     timings["load"] = time.perf_counter() - load_started
     started = time.perf_counter()
     parts: list[pd.DataFrame] = []

@@ -1,9 +1,9 @@
 """Blocking and pair assembly as SQL that DuckDB and Spark SQL both run, behind a tiny engine interface.
 
 The engine holds three tables, `w_all` (prepared watch list, with a `batch` column), `r` (prepared
-registry) and the frequency tables; for each batch it exposes `w` and runs PAIR_SQL, and the
-shared scorer (scoring.py) runs on the pair frames: directly on DuckDB's Arrow batches, inside
-`mapInPandas` on Spark.
+registry) and the frequency tables (names, their pinyin, birth dates, names with one character
+masked); for each batch it exposes `w` and runs PAIR_SQL, and the shared scorer (scoring.py) runs
+on the pair frames: directly on DuckDB's Arrow batches, inside `mapInPandas` on Spark.
 """
 
 from __future__ import annotations
@@ -34,7 +34,42 @@ SELECT v, COUNT(*) AS cnt FROM (
 ) x WHERE v IS NOT NULL GROUP BY v
 """
 PY_FREQ_SQL = NAME_FREQ_SQL.replace("name_n", "name_py")
-TOTALS_SQL = "SELECT (SELECT COUNT(*) FROM w_all) + (SELECT COUNT(*) FROM r) AS n"
+BIRTH_FREQ_SQL = NAME_FREQ_SQL.replace("name_n", "birth8")
+# A name with the character at position i (1..MASKED) replaced by "?": 王伟 -> 王?, ?伟. How common
+# the pattern two names one character apart share is what a chance one_char agreement depends on.
+MASKED = 4
+
+
+def masked_name(column: str, i: int) -> str:
+    rest = f"'?' || substr({column}, {i + 1})"
+    pattern = rest if i == 1 else f"substr({column}, 1, {i - 1}) || {rest}"
+    return f"CASE WHEN length({column}) >= {i} THEN {pattern} END"
+
+
+def masked_names(name: str) -> list[str]:
+    """`masked_name` in Python (for the one-person path): the patterns for positions 1..MASKED."""
+    return [name[:i] + "?" + name[i + 1 :] for i in range(min(len(name), MASKED))]
+
+
+_MASKED_ROWS = " UNION ALL ".join(
+    f"SELECT {masked_name('name_n', i)} AS v FROM {t}"  # noqa: S608 (constant column names)
+    for i in range(1, MASKED + 1)
+    for t in ("w_all", "r")
+)
+MASK_FREQ_SQL = f"SELECT v, COUNT(*) AS cnt FROM ({_MASKED_ROWS}) x WHERE v IS NOT NULL GROUP BY v"  # noqa: S608
+# n: records behind the name frequencies; n_birth: those with a birth date, behind the date frequencies.
+TOTALS_SQL = """
+SELECT (SELECT COUNT(*) FROM w_all) + (SELECT COUNT(*) FROM r) AS n,
+  (SELECT COUNT(birth8) FROM w_all) + (SELECT COUNT(birth8) FROM r) AS n_birth
+"""
+# Every table PAIR_SQL reads besides w and r, in the order they are built (`_match` builds them all).
+FREQUENCY_TABLES = {
+    "name_freq": NAME_FREQ_SQL,
+    "py_freq": PY_FREQ_SQL,
+    "birth_freq": BIRTH_FREQ_SQL,
+    "mask_freq": MASK_FREQ_SQL,
+    "totals": TOTALS_SQL,
+}
 # For tables loaded from files (with `pos`, the row's position): is any key repeated, and the first repeat.
 HAS_DUPLICATE_SQL = "SELECT COUNT(*) - COUNT(DISTINCT key) FROM {table}"
 FIRST_DUPLICATE_SQL = """
@@ -57,18 +92,27 @@ def pair_sql(*, drop_differing_ids: bool = False) -> str:
         for a, b in BLOCKING_RULES
     )
     carried = ",\n  ".join(f"w.{c} AS w_{c}, r.{c} AS r_{c}" for c in _CARRIED)
+    masked_counts = ", ".join(f"COALESCE(m{i}.cnt, 0) AS mask_cnt{i}" for i in range(1, MASKED + 1))
+    masked_joins = "\n".join(
+        f"LEFT JOIN mask_freq m{i} ON m{i}.v = {masked_name('w.name_n', i)}" for i in range(1, MASKED + 1)
+    )
     sql = f"""
 WITH pairs AS (
   {branches}
 )
 SELECT p.wk AS w_key, p.rk AS r_key,
   {carried},
-  COALESCE(fn.cnt, 0) AS name_cnt, COALESCE(fp.cnt, 0) AS py_cnt, t.n AS n_total
+  COALESCE(fn.cnt, 0) AS name_cnt, COALESCE(fr.cnt, 0) AS r_name_cnt, COALESCE(fp.cnt, 0) AS py_cnt,
+  COALESCE(fb.cnt, 0) AS birth_cnt, t.n AS n_total, t.n_birth AS n_birth,
+  {masked_counts}
 FROM pairs p
 JOIN w ON w.key = p.wk
 JOIN r ON r.key = p.rk
 LEFT JOIN name_freq fn ON fn.v = w.name_n
+LEFT JOIN name_freq fr ON fr.v = r.name_n
 LEFT JOIN py_freq fp ON fp.v = w.name_py
+LEFT JOIN birth_freq fb ON fb.v = w.birth8
+{masked_joins}
 CROSS JOIN totals t
 """  # noqa: S608 (constant column names)
     return sql
@@ -146,6 +190,10 @@ class DuckDBEngine:
     def run_batches(
         self, n_batches: int, score: ScoreFn, *, drop_differing_ids: bool = False
     ) -> Iterator[tuple[pd.DataFrame, int]]:
+        present = {row[0] for row in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        for table, table_sql in FREQUENCY_TABLES.items():  # a caller that built only some (older code)
+            if table not in present:
+                self.materialise(table, table_sql)
         sql = pair_sql(drop_differing_ids=drop_differing_ids)
         for batch in range(n_batches):
             self.con.execute(f"CREATE OR REPLACE VIEW w AS SELECT * FROM w_all WHERE batch = {batch}")  # noqa: S608
@@ -233,6 +281,9 @@ class SparkEngine:
                 marker["_pairs"] = len(frame)
                 yield pd.concat([hits, marker], ignore_index=True)
 
+        for table, table_sql in FREQUENCY_TABLES.items():  # a caller that built only some (older code)
+            if not self.spark.catalog.tableExists(table):
+                self.materialise(table, table_sql)
         sql = pair_sql(drop_differing_ids=drop_differing_ids)
         for batch in range(n_batches):
             self.spark.sql(f"SELECT * FROM w_all WHERE batch = {batch}").createOrReplaceTempView("w")  # noqa: S608

@@ -99,19 +99,21 @@ def test_traditional_homophone_dropped_and_15_digit_records_match_with_reasons()
     assert sorted(found) == [("p1", "r1"), ("p2", "r2"), ("p2", "r3")]
     assert found[("p1", "r1")].startswith("id=exact_unverified(+28.0); name=homophone(")
     assert found[("p2", "r2")].startswith("id=missing(+0.0); name=homophone(")
-    assert found[("p2", "r2")].endswith("birth=agree(+13.5); gender=agree(+1.0)")
-    assert found[("p2", "r3")] == "id=missing(+0.0); name=dropped_char(+9.0); birth=agree(+13.5); gender=agree(+1.0)"
+    # the date is shared by three of the six records: weighed by its frequency, smoothed over a century
+    assert found[("p2", "r2")].endswith("birth=agree(+13.2); gender=agree(+1.0)")
+    # 欧阳华 (the shorter name) is rare: log2(0.05 / (4 x 2/(6 + 10^5))) = +9.3
+    assert found[("p2", "r3")] == "id=missing(+0.0); name=dropped_char(+9.3); birth=agree(+13.2); gender=agree(+1.0)"
 
 
 def test_a_common_name_is_weaker_evidence_than_a_rare_one():
     people = [{"record_id": f"bg{i}", "name": "王伟", "birth_date": f"1960-01-{i % 28 + 1:02d}"} for i in range(3000)]
     w = watch(
-        {"person_id": "common", "name": "王伟", "birth_date": "1990-06-15", "gender": "男"},
+        {"person_id": "common", "name": "王伟", "birth_date": "1990-06-16", "gender": "男"},
         {"person_id": "rare", "name": "诸葛亮", "birth_date": "1990-06-15", "gender": "男"},
     )
     r = registry(
         *people,
-        {"record_id": "c", "name": "王伟", "birth_date": "1990-06-15", "gender": "男"},
+        {"record_id": "c", "name": "王伟", "birth_date": "1990-06-16", "gender": "男"},
         {"record_id": "k", "name": "诸葛亮", "birth_date": "1990-06-15", "gender": "男"},
     )
     result = screen(w, r, threshold=0.0)
@@ -119,6 +121,67 @@ def test_a_common_name_is_weaker_evidence_than_a_rare_one():
     assert scores[("rare", "k")] >= 0.998
     assert scores[("common", "c")] < 0.9  # 王伟 born that day, no ID: not enough on its own
     assert set(scores) == {("rare", "k"), ("common", "c")}
+
+
+def _background(n: int, name: str, birth: str = "") -> list[dict]:
+    """n registry people of one name (no ID), for frequency tests; born 1950-01-01.. unless `birth`."""
+    return [
+        {"record_id": f"bg{i}", "name": name, "birth_date": birth or f"1950-01-{i % 28 + 1:02d}", "gender": "女"}
+        for i in range(n)
+    ]
+
+
+def _weights(w: pd.DataFrame, r: pd.DataFrame) -> dict[str, str]:
+    return {h.record_id: h.reasons for h in screen(w, r, threshold=0.0).hits.itertuples() if h.person_id == "p"}
+
+
+def test_dropped_character_is_weighed_by_how_common_the_shorter_name_is():
+    # 王伟 (shorter) is common here, 欧阳华 rare: dropping a character from 王明伟 to 王伟 is what
+    # thousands of strangers look like; 欧阳明华 -> 欧阳华 is not.
+    base = {"birth_date": "1980-02-03", "gender": "男"}
+    w = watch({"person_id": "p", "name": "王伟", **base}, {"person_id": "q", "name": "欧阳明华", **base})
+    r = registry(*_background(2000, "王伟"), {"record_id": "a", "name": "王明伟", **base},
+                 {"record_id": "b", "name": "欧阳华", **base})  # fmt: skip
+    common = _weights(w, r)["a"]
+    rare = {h.record_id: h.reasons for h in screen(w, r, threshold=0.0).hits.itertuples() if h.person_id == "q"}["b"]
+    weight = lambda text: float(text.split("name=dropped_char(")[1].split(")")[0])  # noqa: E731
+    assert weight(common) < 4.0 < 9.0 < weight(rare)
+
+
+def test_one_character_apart_is_weighed_by_the_pattern_the_names_share():
+    # 李伟 / 张伟 share ?伟, as do the 2,000 other 伟 here; 吴静庆 / 吴静伟 share 吴静?, which no one else does.
+    base = {"birth_date": "1980-02-03", "gender": "男"}
+    others = [
+        {"record_id": f"x{i}", "name": s + "伟", "birth_date": "1951-03-04"}
+        for i, s in enumerate("赵钱孙周郑冯陈褚卫蒋" * 200)
+    ]
+    w = watch({"person_id": "p", "name": "李伟", **base}, {"person_id": "q", "name": "吴静庆", **base})
+    r = registry(*others, {"record_id": "a", "name": "张伟", **base}, {"record_id": "b", "name": "吴静伟", **base})
+    scores = {(h.person_id, h.record_id): h for h in screen(w, r, threshold=0.0).hits.itertuples()}
+    weight = lambda text: float(text.split("name=one_char(")[1].split(")")[0])  # noqa: E731
+    assert weight(scores[("p", "a")].reasons) < 2.0
+    assert weight(scores[("q", "b")].reasons) > 10.0
+    assert scores[("p", "a")].score < 0.9 < scores[("q", "b")].score
+
+
+def test_one_character_apart_beyond_the_counted_patterns_claims_nothing():
+    base = {"birth_date": "1980-02-03", "gender": "男"}
+    w = watch({"person_id": "p", "name": "买买提艾力", **base})
+    r = registry({"record_id": "a", "name": "买买提艾木", **base}, {"record_id": "b", "name": "买买提米力", **base})
+    found = _weights(w, r)
+    assert "name=one_char(+0.0)" in found["a"]  # position 5: no pattern count (engines.MASKED = 4)
+    assert "name=one_char(+0.0)" not in found["b"]
+
+
+def test_a_shared_placeholder_birth_date_says_less_than_a_rare_one():
+    w = watch({"person_id": "p", "name": "诸葛亮", "birth_date": "1970-01-01", "gender": "男"},
+              {"person_id": "q", "name": "诸葛明", "birth_date": "1971-05-06", "gender": "男"})  # fmt: skip
+    r = registry(*_background(3000, "王芳", birth="1970-01-01"),
+                 {"record_id": "a", "name": "诸葛亮", "birth_date": "1970-01-01", "gender": "男"},
+                 {"record_id": "b", "name": "诸葛明", "birth_date": "1971-05-06", "gender": "男"})  # fmt: skip
+    hits = {(h.person_id, h.record_id): h.reasons for h in screen(w, r, threshold=0.0).hits.itertuples()}
+    birth = lambda text: float(text.split("birth=agree(")[1].split(")")[0])  # noqa: E731
+    assert birth(hits[("p", "a")]) < 4.0 < 13.0 < birth(hits[("q", "b")])
 
 
 def test_screen_refuses_duplicate_keys_naming_the_row():
