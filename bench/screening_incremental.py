@@ -105,9 +105,8 @@ def _child(n: int, seed: int) -> dict[str, Any]:
         wp = prepare(w, key="person_id")
         wp["batch"] = 0
         engine.load("w_all", wp)
-        engine.materialise("name_freq", engines.NAME_FREQ_SQL)
-        engine.materialise("py_freq", engines.PY_FREQ_SQL)
-        engine.materialise("totals", engines.TOTALS_SQL)
+        for table, sql in engines.FREQUENCY_TABLES.items():
+            engine.materialise(table, sql)
         list(engine.run_batches(1, lambda f: f))
         base.append((time.perf_counter() - t0) * 1000)
     del screen
