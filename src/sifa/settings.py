@@ -26,6 +26,9 @@ SIFA_FIELD_KEY = env.str("SIFA_FIELD_KEY")
 # Ed25519 private key (32 bytes, base64) signing audit tree heads and documents.
 SIFA_SIGNING_KEY = env.str("SIFA_SIGNING_KEY")
 SIFA_CHECKPOINT_DIR = Path(env.str("SIFA_CHECKPOINT_DIR", default=str(VAR_DIR / "checkpoints")))
+# PostgreSQL: a ledger number still missing this long after a later one committed is filled with a
+# signed void entry (its transaction failed after taking it); see src/sifa/audit/README.md.
+SIFA_AUDIT_VOID_GRACE_SECONDS = env.float("SIFA_AUDIT_VOID_GRACE_SECONDS", default=30.0)
 SIFA_SMS_BACKEND = env.str("SIFA_SMS_BACKEND", default="sifa.accounts.sms.FileSmsBackend")
 SIFA_SMS_DIR = Path(env.str("SIFA_SMS_DIR", default=str(VAR_DIR / "sms")))
 # The address printed on documents and in their QR codes (https://sifa.sft.example.gov.cn).
