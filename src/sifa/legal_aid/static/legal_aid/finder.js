@@ -28,6 +28,7 @@
 
   function show(mapName, selected) {
     chart.setOption({
+      animation: false,  // no zoom-in motion (vestibular comfort); the map is ready once drawn
       series: [{
         type: "map", map: mapName, roam: false, selectedMode: "single",
         label: { show: mapName !== "china", fontSize: 12 },
@@ -35,6 +36,13 @@
         data: selected ? [{ name: selected, selected: true }] : []
       }]
     }, true);
+  }
+
+  function markReadyWhenDrawn() {
+    chart.on("finished", function once() {
+      chart.off("finished", once);
+      box.dataset.ready = "1";
+    });
   }
 
   var current = box.dataset.province;
@@ -55,13 +63,13 @@
     fetch(box.dataset.geoBase + current + ".json").then(function (r) { return r.json(); }).then(function (geo) {
       echarts.registerMap(current, geo);
       var sel = (geo.features || []).filter(function (f) { return division && division.indexOf(f.properties.code.slice(0, 4)) === 0; })[0];
+      markReadyWhenDrawn();
       show(current, sel ? sel.properties.name : null);
-      box.dataset.ready = "1";
     });
   } else {
     current = "";
+    markReadyWhenDrawn();
     show("china", null);
-    box.dataset.ready = "1";
   }
 
   document.getElementById("finder-back").addEventListener("click", function () {
