@@ -29,6 +29,9 @@ SIFA_CHECKPOINT_DIR = Path(env.str("SIFA_CHECKPOINT_DIR", default=str(VAR_DIR / 
 # PostgreSQL: a ledger number still missing this long after a later one committed is filled with a
 # signed void entry (its transaction failed after taking it); see src/sifa/audit/README.md.
 SIFA_AUDIT_VOID_GRACE_SECONDS = env.float("SIFA_AUDIT_VOID_GRACE_SECONDS", default=30.0)
+# Notarization's identity check against government data: the default stub answers with data marked
+# 测试数据; a deployment names its own adapter class (sifa.notary.identity.IdentityAdapter).
+SIFA_IDENTITY_ADAPTER = env.str("SIFA_IDENTITY_ADAPTER", default="sifa.notary.identity.StubIdentityAdapter")
 SIFA_SMS_BACKEND = env.str("SIFA_SMS_BACKEND", default="sifa.accounts.sms.FileSmsBackend")
 SIFA_SMS_DIR = Path(env.str("SIFA_SMS_DIR", default=str(VAR_DIR / "sms")))
 # The address printed on documents and in their QR codes (https://sifa.sft.example.gov.cn).
