@@ -80,6 +80,32 @@ def _privacy_scan(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _audit_numbers_follow_the_committed_log(request: pytest.FixtureRequest) -> None:
+    """PostgreSQL: set `audit_seq` to the last committed ledger entry before each database test.
+
+    `nextval` ignores transactions, so the numbers a test takes inside the transaction pytest-django
+    rolls back would stay taken and the next test's log would start after a gap (unsettled, then
+    voided), where the rollback of a table-based sequencer left none. This does for the sequence what
+    that rollback does for every table; gaps made *inside* a test are that test's subject
+    (src/sifa/audit/tests/test_voids.py).
+    """
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    from django.db import connection
+
+    from sifa.audit import triggers
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT coalesce(max(seq), 0) FROM audit_entry")
+                triggers.set_issued(cursor, connection.vendor, int(cursor.fetchone()[0]))
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

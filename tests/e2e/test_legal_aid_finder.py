@@ -33,11 +33,12 @@ def _centres(make_staff) -> None:
 
 
 def _click_map(page: Page, lng: float, lat: float) -> None:
-    expect(page.locator("#finder-map[data-ready='1']")).to_have_count(1)
+    expect(page.locator("#finder-map[data-ready='1']")).to_have_count(1, timeout=20_000)
     x, y = page.evaluate(
         "([lng, lat]) => window.sifaFinderChart.convertToPixel({seriesIndex: 0}, [lng, lat])", [lng, lat]
     )
-    page.locator("#finder-map canvas").first.click(position={"x": x, "y": y})
+    with page.expect_navigation(timeout=20_000):  # a region click loads the page for that region
+        page.locator("#finder-map canvas").first.click(position={"x": x, "y": y})
 
 
 def test_map_drill_down_and_nearest_first(page: Page, live_server: LiveServer, make_staff, page_errors) -> None:

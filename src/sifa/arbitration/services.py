@@ -853,7 +853,11 @@ def delivery_open(*, token: str) -> Delivery:
     """The party opens the electronically served document: records 已阅 once (and the 送达回证)."""
     with transaction.atomic():
         found = delivery_from_token(token)
-        delivery = Delivery.objects.select_for_update().select_related("case", "case__organisation").get(pk=found.pk)
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("case", "case__organisation")
+            .get(pk=found.pk)
+        )
         if delivery.opened_at is None and delivery.status == ServiceStatus.PENDING:
             _attempt(
                 None,

@@ -255,7 +255,12 @@ def dispute_assign(
 
 
 def _locked_case(actor: User, case_id: int, *, stages: tuple[str, ...], handler_only: bool = True) -> Case:
-    case = Case.objects.select_for_update().select_related("organisation", "division").filter(pk=case_id).first()
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("organisation", "division")
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None or case.service_code != SERVICE or not can_see(actor, case):
         raise SifaError(ErrorCode.NOT_FOUND)
     if handler_only and case.handler_id != actor.pk:
@@ -584,7 +589,7 @@ def agreement_seal(*, actor: User, case_id: int, expected_version: int | None = 
     """The committee seals the agreement, which takes effect; refused until every party has signed."""
     with transaction.atomic():
         case = _locked_case(actor, case_id, stages=("signing",))
-        agreement = MediationAgreement.objects.select_for_update().select_related("document").get(case=case)
+        agreement = MediationAgreement.objects.select_for_update(of=("self",)).select_related("document").get(case=case)
         missing = unsigned_parties(agreement)
         if missing:
             names = "、".join(p.name for p in missing)
@@ -747,7 +752,7 @@ def confirmation_apply(*, actor: User, case_id: int) -> ConfirmationApplication:
     from sifa.cases.referrals import referral_create
 
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("organisation").filter(pk=case_id).first()
+        case = Case.objects.select_for_update(of=("self",)).select_related("organisation").filter(pk=case_id).first()
         if case is None or case.service_code != SERVICE or case.applicant_id != actor.pk:
             raise SifaError(ErrorCode.NOT_FOUND)
         agreement = MediationAgreement.objects.select_related("document").filter(case=case).first()

@@ -203,7 +203,11 @@ def test_a_log_replaced_under_a_new_log_id_is_caught_by_the_old_checkpoints(ledg
     raw("UPDATE audit_sequencer SET log_id = %s", ["0" * 32])
     report = verify_log()
     assert not report.ok
-    assert [p.kind for p in report.problems] == ["foreign_log"]
+    kinds = [p.kind for p in report.problems]
+    assert kinds[0] == "foreign_log"
+    # Void entries committed by earlier tests (the log is not rolled back) were signed for the old
+    # log id, so under the new one they are forgeries too.
+    assert set(kinds[1:]) <= {"forged_void"}
 
 
 @pytest.mark.django_db
