@@ -152,6 +152,27 @@ def make_staff(world: dict[str, Any]) -> Callable[..., User]:
     return make
 
 
+@pytest.fixture
+def make_user(world: dict[str, Any]) -> Callable[..., User]:
+    """A staff user (password and TOTP device) in the given organisation with the given roles."""
+    counter = iter(range(10_000))
+
+    def make(organisation: Organisation, roles: tuple[str, ...], **kwargs: Any) -> User:
+        user = staff_create(
+            actor=None,
+            username=kwargs.pop("username", f"u{next(counter)}_{organisation.pk}"),
+            password=TEST_PASSWORD,
+            full_name=kwargs.pop("full_name", "工作人员"),
+            organisation=organisation,
+            roles=roles,
+            **kwargs,
+        )
+        totp_device_create(actor=None, user=user)
+        return user
+
+    return make
+
+
 def login_verified(client: Client, user: User) -> Client:
     """A staff session as the login view leaves it: logged in and second factor verified."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

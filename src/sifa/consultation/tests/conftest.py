@@ -1,1 +1,1 @@
-from sifa.cases.tests.conftest import citizen, make_user, other_citizen  # noqa: F401
+from sifa.cases.tests.conftest import citizen, other_citizen  # noqa: F401

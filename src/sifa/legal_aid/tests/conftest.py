@@ -1,1 +1,1 @@
-from sifa.cases.tests.conftest import aid, citizen, fourth_type, make_user, other_citizen  # noqa: F401
+from sifa.cases.tests.conftest import aid, citizen, fourth_type, other_citizen  # noqa: F401

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
-from sifa.accounts.services import citizen_ensure, staff_create, totp_device_create
+from sifa.accounts.services import citizen_ensure
 from sifa.cases.registry import definitions_sync
 from sifa.core import idnumber
 from sifa.regions.choices import OrganisationKind
@@ -38,25 +38,6 @@ def form(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def make_user(world: dict[str, Any]) -> Callable[..., User]:
-    counter = iter(range(10_000))
-
-    def make(organisation: Organisation, roles: tuple[str, ...], **kwargs: Any) -> User:
-        user = staff_create(
-            actor=None,
-            username=kwargs.pop("username", f"n{next(counter)}_{organisation.pk}"),
-            password="Correct-horse-42",
-            full_name=kwargs.pop("full_name", "工作人员"),
-            organisation=organisation,
-            roles=roles,
-        )
-        totp_device_create(actor=None, user=user)
-        return user
-
-    return make
 
 
 @pytest.fixture
