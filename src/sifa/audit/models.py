@@ -15,7 +15,7 @@ class AuditEntryManager(models.Manager["AuditEntry"]):
     """Reads see the entries their own transaction has recorded (numbering any still pending first)."""
 
     def get_queryset(self) -> models.QuerySet["AuditEntry"]:
-        from sifa.audit.services import flush_pending
+        from sifa.audit.pending import flush_pending
 
         flush_pending(self.db)
         return super().get_queryset()

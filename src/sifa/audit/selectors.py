@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from sifa.audit import formats, merkle, triggers
 from sifa.audit.models import AuditEntry, AuditSequencer
-from sifa.audit.services import flush_pending
+from sifa.audit.pending import flush_pending
 
 BATCH = 20_000
 

@@ -3,22 +3,20 @@
 import json
 import time
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
-from sifa.audit import formats, merkle
+from sifa.audit import formats, merkle, pending
+from sifa.audit.errors import AuditError
 from sifa.audit.models import AuditEntry
+from sifa.audit.pending import PendingEntry
 from sifa.core import crypto
 
 STATE_DIGEST_CONTEXT = "audit.state"
-
-
-class AuditError(RuntimeError):
-    """The ledger cannot record an entry (called outside a transaction, sequencer missing, bad input)."""
 
 
 def _json_default(value: Any) -> Any:
@@ -83,7 +81,7 @@ def audit_record(
     target_type: str = "",
     target_id: str = "",
     using: str = DEFAULT_DB_ALIAS,
-) -> "AuditEntry | PendingEntry":
+) -> AuditEntry | PendingEntry:
     """Append one entry to the ledger, in the caller's transaction (which must be open).
 
     `actor` is a user, None (the system) or a label such as "system:demo". `target` is the record
@@ -92,10 +90,10 @@ def audit_record(
 
     A rollback takes the entry away with the change. On SQLite the entry is numbered here from the
     one-row sequencer (`BEGIN IMMEDIATE` already serialises writers) and an `AuditEntry` returned.
-    On PostgreSQL it is numbered when the transaction commits (a deferred trigger taking `nextval` of
-    the sequence `audit_seq`, no lock held); a `PendingEntry` is returned, and reading its `seq`,
-    `time_us` or `leaf_hash` inside the transaction numbers it (with its other pending entries) at
-    once. A number whose transaction fails after taking it is filled by a signed void entry (`voids`).
+    On PostgreSQL it waits on the connection and is sent with the COMMIT, numbered from the sequence
+    `audit_seq` (`pending`); a `PendingEntry` is returned, and reading its `seq`, `time_us` or
+    `leaf_hash` inside the transaction sends it (with the other entries waiting) at once. A number
+    whose transaction fails after taking it is filled by a signed void entry (`voids`).
     """
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
@@ -121,9 +119,11 @@ def audit_record(
     )
     columns = [actor_id, actor_label, action, kind, key, before_digest, after_digest, purpose]
     if connection.vendor == "postgresql":
-        pending = _record_postgresql(connection, columns, tail, using)
+        if not getattr(connection, "sends_audit_entries_with_commit", False):
+            raise AuditError(_NO_COMMIT_HOOK)
+        waiting = pending.record(connection, columns, tail, using)
         _ensure_checkpoints_scheduled(using)
-        return pending
+        return waiting
     # SQLite: `BEGIN IMMEDIATE` already serialises writers; number now, in two statements.
     with connection.cursor() as cursor:
         seq, time_us, leaf = _append(cursor, columns, tail)
@@ -151,6 +151,10 @@ _INSERT = (
     "before_digest, after_digest, purpose, leaf_hash) "
 )
 _MISSING = "the audit sequencer row is missing: run `sifa migrate`"
+_NO_COMMIT_HOOK = (
+    "this PostgreSQL connection would never send its audit entries: set DATABASES ENGINE to "
+    '"sifa.audit.backends.postgresql" (settings do so for a postgres:// DATABASE_URL)'
+)
 
 
 def _append(cursor: Any, columns: list[Any], tail: str) -> tuple[int, int, bytes]:
@@ -164,189 +168,6 @@ def _append(cursor: Any, columns: list[Any], tail: str) -> tuple[int, int, bytes
     leaf = merkle.leaf_hash(f"{seq}{formats.SEPARATOR}{time_us}{tail}".encode())
     cursor.execute(_INSERT + "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", [seq, time_us, *columns, leaf])
     return seq, time_us, leaf
-
-
-# ---- PostgreSQL: numbered at commit --------------------------------------------------------------
-
-_PENDING_INSERT = (
-    "INSERT INTO audit_pending (actor_id, actor_label, action, target_type, target_id, before_digest, "
-    "after_digest, purpose) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id, CAST(pg_current_xact_id() AS text)"
-)
-
-
-class PendingEntry:
-    """An entry recorded on PostgreSQL: its fields now, its number when its transaction commits.
-
-    The deferred trigger `audit_pending_number` numbers it at COMMIT (`nextval('audit_seq')`, database
-    clock, SHA-256 leaf, insert into `audit_entry`). Reading `seq`, `time_us`, `leaf_hash` or `pk`
-    inside the transaction numbers it now instead (with the transaction's other pending entries, in
-    recording order; see `flush_pending`); should the transaction then roll back, its number is lost
-    and later filled by a void entry, so read it only where it is needed. After the transaction has
-    ended the number is not known here: AuditError.
-    """
-
-    __slots__ = (
-        "_leaf_hash",
-        "_seq",
-        "_time_us",
-        "action",
-        "actor_id",
-        "actor_label",
-        "after_digest",
-        "before_digest",
-        "discarded",
-        "pending_id",
-        "purpose",
-        "savepoints",
-        "tail",
-        "target_id",
-        "target_type",
-        "using",
-    )
-
-    def __init__(
-        self, *, pending_id: int, using: str, columns: list[Any], tail: str, savepoints: tuple[Any, ...]
-    ) -> None:
-        self.pending_id = pending_id
-        self.savepoints = savepoints
-        self.using = using
-        self.tail = tail
-        (
-            self.actor_id,
-            self.actor_label,
-            self.action,
-            self.target_type,
-            self.target_id,
-            self.before_digest,
-            self.after_digest,
-            self.purpose,
-        ) = columns
-        self._seq: int | None = None
-        self._time_us = 0
-        self._leaf_hash = b""
-        self.discarded = False
-
-    def __repr__(self) -> str:
-        number = f"#{self._seq}" if self._seq is not None else f"pending {self.pending_id}"
-        return f"<PendingEntry {number} {self.action}>"
-
-    @property
-    def numbered(self) -> bool:
-        return self._seq is not None
-
-    def _numbered(self, seq: int, time_us: int, leaf: bytes) -> None:
-        if leaf != merkle.leaf_hash(f"{seq}{formats.SEPARATOR}{time_us}{self.tail}".encode()):
-            raise AuditError("the database hashed the audit entry differently")
-        self._seq, self._time_us, self._leaf_hash = seq, time_us, leaf
-
-    def _number(self) -> int:
-        if self._seq is None:
-            flush_pending(self.using)
-        if self._seq is None:
-            raise AuditError(
-                "this audit entry has no number here: its transaction has ended (it was numbered at commit, or "
-                "rolled back), or a savepoint opened after it was recorded is active (a rollback of that savepoint "
-                "would lose a number taken there, leaving a gap to void). Read the number inside the transaction "
-                "that records the entry, outside any later savepoint."
-            )
-        return self._seq
-
-    @property
-    def seq(self) -> int:
-        return self._number()
-
-    @property
-    def pk(self) -> int:
-        return self._number()
-
-    @property
-    def time_us(self) -> int:
-        self._number()
-        return self._time_us
-
-    @property
-    def leaf_hash(self) -> bytes:
-        self._number()
-        return self._leaf_hash
-
-    @property
-    def created_at(self) -> datetime:
-        return datetime.fromtimestamp(self.time_us / 1_000_000, tz=UTC)
-
-
-class _Pending:
-    """Per connection: the entries recorded in its current (or last) transaction, not yet numbered."""
-
-    __slots__ = ("entries", "xid")
-
-    def __init__(self) -> None:
-        self.xid = ""
-        self.entries: list[PendingEntry] = []
-
-
-def _pending_of(connection: Any) -> _Pending:
-    state: _Pending | None = getattr(connection, "_sifa_audit_pending", None)
-    if state is None:
-        state = _Pending()
-        connection._sifa_audit_pending = state
-    return state
-
-
-def _record_postgresql(connection: Any, columns: list[Any], tail: str, using: str) -> PendingEntry:
-    """Insert the fields into `audit_pending` (no lock taken); the deferred trigger numbers them at commit."""
-    with connection.cursor() as cursor:
-        cursor.execute(_PENDING_INSERT, columns)
-        pending_id, xid = cursor.fetchone()
-    state = _pending_of(connection)
-    if state.xid != xid:  # a new transaction: whatever the last one left here was numbered or rolled back
-        state.xid, state.entries = xid, []
-    entry = PendingEntry(
-        pending_id=int(pending_id), using=using, columns=columns, tail=tail, savepoints=tuple(connection.savepoint_ids)
-    )
-    state.entries.append(entry)
-    return entry
-
-
-def flush_pending(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Number now the entries this connection's transaction has recorded, so that it reads its own writes.
-
-    Ledger reads (the AuditEntry manager, `selectors`) call this first; a no-op on SQLite, outside a
-    transaction and when nothing is pending. The numbers are taken now (`nextval`, no lock held); a
-    rollback of the transaction afterwards leaves them to be voided.
-
-    Only entries recorded in the current savepoint (or in savepoints since released into it) are
-    numbered, in recording order. An entry recorded before the current savepoint was opened stays
-    pending (numbered at commit, or by a later call outside that savepoint): a rollback of the
-    savepoint would lose a number taken inside it (its entry row would go, the number would not).
-    """
-    connection = transaction.get_connection(using)
-    state: _Pending | None = getattr(connection, "_sifa_audit_pending", None)
-    if state is None or not state.entries:
-        return
-    if connection.needs_rollback:
-        return  # an error to be rolled back first; the entries stay pending
-    if not connection.in_atomic_block:
-        for entry in state.entries:  # their transaction has ended
-            entry.discarded = True
-        state.entries = []
-        return
-    current = tuple(connection.savepoint_ids)
-    depth = len(current)
-    entries = [e for e in state.entries if e.savepoints[:depth] == current]
-    if not entries:
-        return
-    state.entries = [e for e in state.entries if e.savepoints[:depth] != current]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pending_id, seq, time_us, leaf_hash FROM audit_number(%s)", [[e.pending_id for e in entries]]
-        )
-        numbered = {int(r[0]): (int(r[1]), int(r[2]), bytes(r[3])) for r in cursor.fetchall()}
-    for entry in entries:
-        found = numbered.get(entry.pending_id)
-        if found is None:
-            entry.discarded = True  # rolled back with a savepoint, or its transaction ended
-        else:
-            entry._numbered(*found)
 
 
 _SCHEDULE_CHECK_INTERVAL = 60.0

@@ -122,106 +122,44 @@ def statements(vendor: str, *, create: bool) -> list[str]:
     return table[vendor]
 
 
-# Commit-time numbering on PostgreSQL (migration 0003, numbers from `audit_seq` since 0004).
-# `audit_record` inserts the entry's fields into `audit_pending`; a deferred constraint trigger numbers
-# the row when the transaction commits: `nextval` (no lock held: concurrent commits flush their WAL
-# together), the database clock, the SHA-256 leaf and the insert into `audit_entry`, in one function
-# call, so a number is never taken without its entry row being inserted straight after. Rows live only
-# inside their transaction (deleted when numbered, gone on rollback), so the table is UNLOGGED.
-#
-# Number one pending row of the current transaction (NULLs when it is not pending: already numbered,
-# rolled back with a savepoint, or another transaction's).
-POSTGRESQL_NUMBER_ONE = """CREATE OR REPLACE FUNCTION audit_number_one(
-         pending bigint, OUT n_seq bigint, OUT n_time_us bigint, OUT n_leaf bytea)
+# Numbering on PostgreSQL (migration 0006; numbers from the SEQUENCE `audit_seq` since 0004). The
+# entries a transaction records wait in the client (`sifa.audit.pending`) and are sent in the same
+# round trip as its COMMIT: `SELECT … FROM audit_append(…); COMMIT`. For each entry, in recording
+# order, one function call takes `nextval` (no lock held, so concurrent audited commits flush their WAL
+# together), reads the database clock, computes the SHA-256 leaf and inserts the entry, so a number is
+# never taken without its entry row being inserted straight after. A caller that reads a number
+# inside its transaction sends the entries recorded so far with the same function, earlier.
+POSTGRESQL_APPEND = """CREATE FUNCTION audit_append(
+         actor_ids bigint[], actor_labels text[], actions text[], target_types text[], target_ids text[],
+         before_digests text[], after_digests text[], purposes text[])
+       RETURNS TABLE (n_seq bigint, n_time_us bigint, n_leaf bytea)
        LANGUAGE plpgsql AS $$
        DECLARE
-         p audit_pending%ROWTYPE;
          sep CONSTANT text := chr(31);
          tail text;
        BEGIN
-         DELETE FROM audit_pending WHERE id = pending RETURNING * INTO p;
-         IF NOT FOUND THEN
-           RETURN;
-         END IF;
-         tail := sep || coalesce(CAST(p.actor_id AS text), '') || sep || p.actor_label || sep || p.action
-                 || sep || p.target_type || sep || p.target_id || sep || p.before_digest || sep
-                 || p.after_digest || sep || p.purpose;
-         n_seq := nextval('audit_seq');
-         n_time_us := CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint);
-         n_leaf := sha256(decode('00', 'hex') || convert_to(CAST(n_seq AS text) || sep || CAST(n_time_us AS text)
-                                                             || tail, 'UTF8'));
-         INSERT INTO audit_entry (seq, time_us, actor_id, actor_label, action, target_type, target_id,
-                                  before_digest, after_digest, purpose, leaf_hash)
-           VALUES (n_seq, n_time_us, p.actor_id, p.actor_label, p.action, p.target_type, p.target_id,
-                   p.before_digest, p.after_digest, p.purpose, n_leaf);
-       END $$"""
-POSTGRESQL_NUMBERING_CREATE = [
-    """CREATE UNLOGGED TABLE audit_pending (
-         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-         actor_id bigint NULL,
-         actor_label varchar(150) NOT NULL,
-         action varchar(100) NOT NULL,
-         target_type varchar(100) NOT NULL,
-         target_id varchar(64) NOT NULL,
-         before_digest varchar(64) NOT NULL,
-         after_digest varchar(64) NOT NULL,
-         purpose text NOT NULL
-       )""",
-    POSTGRESQL_NUMBER_ONE,
-    # Number the given pending rows now, in this order (a caller that needs a number inside its
-    # transaction); returns those that were still pending.
-    """CREATE FUNCTION audit_number(pending bigint[])
-       RETURNS TABLE (pending_id bigint, seq bigint, time_us bigint, leaf_hash bytea)
-       LANGUAGE plpgsql AS $$
-       DECLARE
-         i bigint;
-         r record;
-       BEGIN
-         FOREACH i IN ARRAY pending LOOP
-           SELECT * INTO r FROM audit_number_one(i);
-           IF r.n_seq IS NOT NULL THEN
-             pending_id := i;
-             seq := r.n_seq;
-             time_us := r.n_time_us;
-             leaf_hash := r.n_leaf;
-             RETURN NEXT;
-           END IF;
+         FOR i IN 1 .. coalesce(array_length(actions, 1), 0) LOOP
+           tail := sep || coalesce(CAST(actor_ids[i] AS text), '') || sep || actor_labels[i] || sep || actions[i]
+                   || sep || target_types[i] || sep || target_ids[i] || sep || before_digests[i] || sep
+                   || after_digests[i] || sep || purposes[i];
+           n_seq := nextval('audit_seq');
+           n_time_us := CAST(floor(extract(epoch FROM clock_timestamp()) * 1000000) AS bigint);
+           n_leaf := sha256(decode('00', 'hex') || convert_to(CAST(n_seq AS text) || sep
+                                                               || CAST(n_time_us AS text) || tail, 'UTF8'));
+           INSERT INTO audit_entry (seq, time_us, actor_id, actor_label, action, target_type, target_id,
+                                    before_digest, after_digest, purpose, leaf_hash)
+             VALUES (n_seq, n_time_us, actor_ids[i], actor_labels[i], actions[i], target_types[i], target_ids[i],
+                     before_digests[i], after_digests[i], purposes[i], n_leaf);
+           RETURN NEXT;
          END LOOP;
-       END $$""",
-    """CREATE FUNCTION audit_pending_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         PERFORM audit_number_one(NEW.id);
-         RETURN NULL;
-       END $$""",
-    # Deferred: fires at COMMIT, in the order the rows were inserted (the order of the audit_record calls).
-    """CREATE CONSTRAINT TRIGGER audit_pending_number AFTER INSERT ON audit_pending
-       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_pending_commit()""",
-]
-POSTGRESQL_NUMBERING_DROP = [
-    "DROP TABLE IF EXISTS audit_pending",
-    "DROP FUNCTION IF EXISTS audit_pending_commit()",
-    "DROP FUNCTION IF EXISTS audit_number(bigint[])",
-    "DROP FUNCTION IF EXISTS audit_number_one(bigint)",
-]
-
-
-def numbering_statements(vendor: str, *, create: bool) -> list[str]:
-    """Commit-time numbering (PostgreSQL only; SQLite numbers inside the transaction, see services)."""
-    if vendor != "postgresql":
-        return []
-    return POSTGRESQL_NUMBERING_CREATE if create else POSTGRESQL_NUMBERING_DROP
-
-
-# Migration 0004: numbers from a SEQUENCE on PostgreSQL, no row lock held through the commit. The
-# migration starts `audit_seq` after the sequencer row's last number (which stays where it was: the
-# row keeps the log id). `nextval` is never rolled back: a number whose transaction fails after
-# taking it (an error after the commit-time trigger ran, a lost connection, a crash; after a crash
-# PostgreSQL may also skip up to 32 numbers) is filled later by a signed void entry (`voids.py`).
-POSTGRESQL_SEQUENCE_CREATE = [
-    "CREATE SEQUENCE audit_seq AS bigint MINVALUE 1 NO CYCLE CACHE 1",
-    POSTGRESQL_CHECK_SEQ,
-    POSTGRESQL_NUMBER_ONE,
-]
+       END $$"""
+POSTGRESQL_APPEND_DROP = (
+    "DROP FUNCTION IF EXISTS audit_append(bigint[], text[], text[], text[], text[], text[], text[], text[])"
+)
+# Migration 0004 created the sequence; `nextval` is never rolled back: a number whose transaction fails
+# after taking it (the COMMIT or the connection fails, the server crashes; after a crash PostgreSQL may
+# also skip up to 32 numbers) is filled later by a signed void entry (`voids.py`).
+POSTGRESQL_SEQUENCE_CREATE = "CREATE SEQUENCE audit_seq AS bigint MINVALUE 1 NO CYCLE CACHE 1"
 # Both vendors: void entries are found without reading the whole log.
 VOID_INDEX_CREATE = "CREATE INDEX audit_entry_void_idx ON audit_entry (seq) WHERE action = 'audit.void'"
 VOID_INDEX_DROP = "DROP INDEX IF EXISTS audit_entry_void_idx"

@@ -1,8 +1,8 @@
 """Void entries: numbers whose transaction never committed, filled so that the log stays gapless.
 
-On PostgreSQL numbers come from the sequence `audit_seq`, taken at COMMIT by the deferred trigger
-(or inside the transaction when the caller reads the number), together with the insert of the
-entry row in one function call. `nextval` is not rolled back, so a transaction that fails after
+On PostgreSQL numbers come from the sequence `audit_seq`, taken in the COMMIT's query (or inside the
+transaction when the caller reads the number), together with the insert of the entry row in one
+function call (`audit_append`, see `pending`). `nextval` is not rolled back, so a transaction that fails after
 taking its number (a later deferred check or the commit itself fails, the connection or the server
 dies; after a crash PostgreSQL may also skip up to 32 numbers) leaves a gap. Committed entries
 therefore become visible slightly out of number order, and a number can stay missing for good.

@@ -1,19 +1,22 @@
 # On PostgreSQL, audit entries are numbered when their transaction commits: a pending table, the
-# numbering functions and a deferred constraint trigger (see sifa.audit.triggers). Nothing on SQLite.
+# numbering functions and a deferred constraint trigger (superseded by 0006; see _superseded). Nothing
+# on SQLite.
 
 from django.db import migrations
 
-from sifa.audit import triggers
+from sifa.audit.migrations import _superseded
 
 
 def create_numbering(apps, schema_editor):
-    for sql in triggers.numbering_statements(schema_editor.connection.vendor, create=True):
-        schema_editor.execute(sql, params=None)
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in _superseded.PENDING_CREATE:
+            schema_editor.execute(sql, params=None)
 
 
 def drop_numbering(apps, schema_editor):
-    for sql in triggers.numbering_statements(schema_editor.connection.vendor, create=False):
-        schema_editor.execute(sql, params=None)
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in _superseded.PENDING_DROP:
+            schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,8 @@ from django.db import connection, transaction
 
 from sifa.audit import selectors, triggers
 from sifa.audit.models import AuditEntry
-from sifa.audit.services import PendingEntry, audit_record, flush_pending
+from sifa.audit.pending import PendingEntry, flush_pending
+from sifa.audit.services import audit_record
 
 
 def write_entries(count: int, *, prefix: str = "g") -> list[AuditEntry | PendingEntry]:

@@ -1,11 +1,12 @@
-"""PostgreSQL: entries are numbered when their transaction commits (deferred trigger), not when recorded."""
+"""PostgreSQL: entries wait on the connection and are numbered when sent with their transaction's COMMIT."""
 
 import threading
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
+from sifa.audit import pending, selectors, voids
 from sifa.audit.models import AuditEntry
 from sifa.audit.services import AuditError, audit_record
 from sifa.audit.tests.helpers import last_seq
@@ -14,9 +15,12 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="commi
 
 
 def _pending_rows() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM audit_pending")
-        return int(cursor.fetchone()[0])
+    """Entries recorded on this connection and not sent yet."""
+    return len(pending.waiting(connection))
+
+
+def _stored(after: int) -> list[tuple[int, str]]:
+    return list(AuditEntry.objects.filter(seq__gt=after).values_list("seq", "action"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -80,8 +84,9 @@ def test_reading_a_number_inside_the_transaction_numbers_in_recording_order() ->
     assert times == sorted(times)  # times follow numbering
     assert first.time_us == times[0]
     assert bytes(first.leaf_hash) == bytes(AuditEntry.objects.get(seq=before + 1).leaf_hash)
-    with pytest.raises(AuditError, match="transaction has ended"):
-        _ = third.seq
+    # The COMMIT's query returned the last number too, with the leaf the database stored.
+    assert third.seq == before + 3
+    assert bytes(third.leaf_hash) == bytes(AuditEntry.objects.get(seq=before + 3).leaf_hash)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,7 +95,7 @@ def test_no_number_is_handed_out_inside_a_savepoint_opened_after_recording() -> 
     with transaction.atomic():
         entry = audit_record(actor=None, action="test.outer")
         with transaction.atomic():
-            with pytest.raises(AuditError, match="later savepoint"):
+            with pytest.raises(AuditError, match="savepoint opened after it was recorded"):
                 _ = entry.seq
             # Reads there do not number it either (a rollback of this savepoint would undo the number).
             assert not AuditEntry.objects.filter(seq__gt=before).exists()
@@ -111,6 +116,78 @@ def test_a_rolled_back_transaction_leaves_no_pending_row_and_no_number() -> None
         fails()
     assert _pending_rows() == 0
     assert last_seq() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_savepoint_drops_only_the_entries_recorded_inside_it() -> None:
+    before = last_seq()
+    with transaction.atomic():
+        kept = audit_record(actor=None, action="test.kept")
+        try:
+            with transaction.atomic():
+                gone = audit_record(actor=None, action="test.gone")
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+        assert _pending_rows() == 1
+        later = audit_record(actor=None, action="test.later")
+    assert _stored(before) == [(before + 1, "test.kept"), (before + 2, "test.later")]
+    assert (kept.seq, later.seq) == (before + 1, before + 2)
+    with pytest.raises(AuditError, match="rolled back"):
+        _ = gone.seq
+    assert last_seq() == before + 2  # the dropped entry never took a number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_entries_travel_with_the_commit_not_as_statements_of_their_own() -> None:
+    before = last_seq()
+    statements: list[str] = []
+
+    def watch(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch), transaction.atomic():
+        group = Group.objects.create(name="travels-with-commit")
+        audit_record(actor=None, action="test.travel", target=group)
+    assert [sql.split(" (")[0] for sql in statements] == ['INSERT INTO "auth_group"']
+    assert _stored(before) == [(before + 1, "test.travel")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_that_fails_keeps_neither_the_change_nor_its_entry() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE parent_row (id int PRIMARY KEY)")
+        cursor.execute("CREATE TEMP TABLE child_row (parent int REFERENCES parent_row DEFERRABLE INITIALLY DEFERRED)")
+    before = last_seq()
+    recorded = []
+
+    def fails_at_commit() -> None:
+        with transaction.atomic():
+            Group.objects.create(name="commit-fails")
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO child_row VALUES (1)")  # checked at COMMIT, after the entry is numbered
+            recorded.append(audit_record(actor=None, action="test.commit_fails"))
+
+    with pytest.raises(IntegrityError):
+        fails_at_commit()
+    entry = recorded[0]
+    assert not Group.objects.filter(name="commit-fails").exists()
+    assert _stored(before) == []
+    with pytest.raises(AuditError, match="rolled back"):
+        _ = entry.seq
+    with transaction.atomic():
+        audit_record(actor=None, action="test.after")
+    # The failed COMMIT's number is lost (a sequence does not roll back): the checkpointer voids it.
+    assert _stored(before) == [(before + 2, "test.after")]
+    assert voids.fill(log_id=selectors.log_state()[0], after=before, grace=0) == [before + 1]
+
+
+@pytest.mark.django_db
+def test_a_postgresql_connection_without_the_commit_hook_refuses_to_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(type(connections["default"]), "sends_audit_entries_with_commit", False)
+    with pytest.raises(AuditError, match=r"sifa\.audit\.backends\.postgresql"), transaction.atomic():
+        audit_record(actor=None, action="test.nowhere")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,12 +1,13 @@
 """audit_record: one entry per business change, in its transaction, gapless, no personal data."""
 
 import threading
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import DatabaseError, close_old_connections, connection, transaction
 
-from sifa.audit import formats, merkle, selectors
+from sifa.audit import checks, formats, merkle, selectors
 from sifa.audit.models import AuditEntry
 from sifa.audit.services import AuditError, audit_record, canonical_json, state_digest
 from sifa.audit.tests.helpers import last_seq, raw, rows, write_entries
@@ -224,3 +225,12 @@ def test_concurrent_writers_get_gapless_distinct_numbers() -> None:
     seqs = list(AuditEntry.objects.filter(seq__gt=before).values_list("seq", flat=True))
     assert seqs == list(range(before + 1, before + 81))
     assert last_seq() == before + 80
+
+
+def test_the_system_check_names_a_postgresql_database_without_the_commit_hook(settings: Any) -> None:
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "reports": {"ENGINE": "django.db.backends.postgresql", "NAME": "reports"},
+    }
+    errors = checks.postgresql_sends_audit_entries()
+    assert [(e.id, "'reports'" in e.msg) for e in errors] == [("audit.E001", True)]
