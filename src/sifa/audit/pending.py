@@ -43,6 +43,7 @@ class PendingEntry:
         "actor_label",
         "after_digest",
         "before_digest",
+        "columns",
         "discarded",
         "purpose",
         "savepoints",
@@ -56,6 +57,7 @@ class PendingEntry:
         self.savepoints = savepoints
         self.using = using
         self.tail = tail
+        self.columns = columns  # as audit_append takes them
         (
             self.actor_id,
             self.actor_label,
@@ -74,19 +76,6 @@ class PendingEntry:
     def __repr__(self) -> str:
         state = f"#{self._seq}" if self._seq is not None else ("discarded" if self.discarded else "waiting")
         return f"<PendingEntry {state} {self.action}>"
-
-    @property
-    def columns(self) -> list[Any]:
-        return [
-            self.actor_id,
-            self.actor_label,
-            self.action,
-            self.target_type,
-            self.target_id,
-            self.before_digest,
-            self.after_digest,
-            self.purpose,
-        ]
 
     @property
     def numbered(self) -> bool:
