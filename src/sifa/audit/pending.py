@@ -4,8 +4,10 @@
 connection (`sifa.audit.backends.postgresql`) sends `SELECT … FROM audit_append(…); COMMIT` as one
 query: the entries are numbered from the sequence `audit_seq`, hashed and inserted in recording order,
 inside the business transaction, and committed with it, in the round trip the commit needs anyway.
-A rollback (of the transaction, or of the savepoint an entry was recorded in) drops the entries with
-it, before any number is taken.
+A rollback (of the transaction, or of the `atomic` savepoint an entry was recorded in) drops the
+entries with it, before any number is taken. As with Django's `on_commit`, savepoints are those of
+`transaction.atomic()` blocks: a manual `transaction.savepoint()` rolled back does not drop the
+entries recorded after it (the project uses none).
 
 Reading an entry's `seq`, `time_us` or `leaf_hash` inside its transaction sends the entries recorded
 so far at once (`flush_pending`), as do ledger reads, so a transaction reads its own writes. After a
