@@ -8,14 +8,13 @@ import pytest
 
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
-from sifa.accounts.services import citizen_ensure, staff_create, totp_device_create
+from sifa.accounts.services import citizen_ensure
 from sifa.cases.models import HandlerProfile
 from sifa.core import idnumber
 from sifa.mediation import services
 from sifa.regions.choices import DivisionLevel, OrganisationKind
 from sifa.regions.models import Division, Organisation
 
-PASSWORD = "Correct-horse-42"
 APPLICANT_PHONE = "13912340001"
 RESPONDENT_PHONE = "13912340002"
 RESPONDENT2_PHONE = "13912340003"
@@ -29,14 +28,8 @@ APPLICANT_ID = id_number("37010219650312135")
 RESPONDENT_ID = id_number("37010219700101241")
 
 
-def make_user(org: Organisation, username: str, name: str, *roles: str) -> User:
-    user = staff_create(actor=None, username=username, password=PASSWORD, full_name=name, organisation=org, roles=roles)
-    totp_device_create(actor=None, user=user)
-    return user
-
-
 @pytest.fixture
-def towns(world: dict[str, Any]) -> dict[str, Any]:
+def towns(world: dict[str, Any], make_user: Callable[..., User]) -> dict[str, Any]:
     Division.objects.create(code="370102002", name="趵突泉街道", level=DivisionLevel.TOWNSHIP, parent_id="370102")
     out: dict[str, Any] = {}
     for key, code, name in (("a", "370102001", "解放路街道"), ("b", "370102002", "趵突泉街道")):
@@ -49,13 +42,16 @@ def towns(world: dict[str, Any]) -> dict[str, Any]:
         out[key] = {
             "office": office,
             "committee": committee,
-            "clerk": make_user(office, f"clerk_{key}", f"司法所{key}", Role.BUREAU_STAFF),
-            "mediator": make_user(committee, f"mediator_{key}", f"调解员{key}", Role.MEDIATOR),
-            "mediator2": make_user(committee, f"mediator2_{key}", f"调解员{key}二", Role.MEDIATOR),
+            "clerk": make_user(office, (Role.BUREAU_STAFF,), username=f"clerk_{key}", full_name=f"司法所{key}"),
+            "mediator": make_user(committee, (Role.MEDIATOR,), username=f"mediator_{key}", full_name=f"调解员{key}"),
+            "mediator2": make_user(
+                committee, (Role.MEDIATOR,), username=f"mediator2_{key}", full_name=f"调解员{key}二"
+            ),
         }
         HandlerProfile.objects.create(user=out[key]["mediator"], skills=["邻里纠纷", "债务纠纷"])
-    out["supervisor"] = make_user(world["bureaus"]["370102"], "sup", "监督员", Role.SUPERVISOR)
-    out["county"] = make_user(world["bureaus"]["370102"], "county", "区局", Role.BUREAU_STAFF)
+    bureau = world["bureaus"]["370102"]
+    out["supervisor"] = make_user(bureau, (Role.SUPERVISOR,), username="sup", full_name="监督员")
+    out["county"] = make_user(bureau, (Role.BUREAU_STAFF,), username="county", full_name="区局")
     return out
 
 
