@@ -74,6 +74,17 @@ def _state(due: date, done_on: date | None, today: date, *, finished: bool = Fal
     return "open" if today <= due else "overdue"
 
 
+def _limit(
+    code: str, name: str, basis: str, start: date, due: date, done_on: date | None, today: date, *, finished: bool
+) -> Limit:
+    return Limit(code, name, basis, start, due, done_on, _state(due, done_on, today, finished=finished))
+
+
+def _day(event: CaseEvent | None) -> date | None:
+    """The local date of the event, if it happened."""
+    return cal.local_date(event.at) if event else None
+
+
 def _date_field(event: CaseEvent, name: str) -> date:
     value = event.data.get(name)
     try:
@@ -101,20 +112,17 @@ def statutory_limits(case: Case, *, now: datetime | None = None) -> list[Limit]:
         if received
         else None
     )
+    closed = case.status == CaseStatus.CLOSED
     limits.append(
-        Limit(
+        _limit(
             "register",
             "受理审查（五个工作日）",
             "行政复议法第三十条、第三十一条、第八十八条",
             review_start,
             working_due(review_start, 5),
-            cal.local_date(review_done.at) if review_done else None,
-            _state(
-                working_due(review_start, 5),
-                cal.local_date(review_done.at) if review_done else None,
-                today,
-                finished=case.status == CaseStatus.CLOSED,
-            ),
+            _day(review_done),
+            today,
+            finished=closed,
         )
     )
     accept = first.get("accept") or first.get("accept_simple")
@@ -125,45 +133,34 @@ def statutory_limits(case: Case, *, now: datetime | None = None) -> list[Limit]:
     copy_days, reply_days, article = (3, 5, "第五十四条") if accept.action == "accept_simple" else (7, 10, "第四十八条")
     served = first.get("serve_copy") or first.get("serve_copy_simple")
     limits.append(
-        Limit(
+        _limit(
             "serve_copy",
             f"发送申请书副本（{_cn(copy_days)}个工作日）",
             f"行政复议法{article}、第八十八条",
             accepted,
             working_due(accepted, copy_days),
-            cal.local_date(served.at) if served else None,
-            _state(
-                working_due(accepted, copy_days),
-                cal.local_date(served.at) if served else None,
-                today,
-                finished=case.status == CaseStatus.CLOSED,
-            ),
+            _day(served),
+            today,
+            finished=closed,
         )
     )
     if served is not None:
         received_copy = _date_field(served, "served_on")
         reply = first.get("record_reply")
-        no_reply = first.get("no_reply")
-        reply_on = _date_field(reply, "reply_received_on") if reply else None
         limits.append(
-            Limit(
+            _limit(
                 "reply",
                 f"被申请人书面答复（{_cn(reply_days)}个工作日）",
                 f"行政复议法{article}、第八十八条",
                 received_copy,
                 working_due(received_copy, reply_days),
-                reply_on,
-                _state(
-                    working_due(received_copy, reply_days),
-                    reply_on,
-                    today,
-                    finished=no_reply is not None or case.status == CaseStatus.CLOSED,
-                ),
+                _date_field(reply, "reply_received_on") if reply else None,
+                today,
+                finished="no_reply" in first or closed,
             )
         )
     extend = first.get("extend")
     extension = min(int(extend.data.get("extension_days", 0) or 0), MAX_EXTENSION_DAYS) if extend else 0
-    decide = first.get("decide")
     if simple:
         days, name, basis = 30, "作出行政复议决定（简易程序三十日）", "行政复议法第六十二条第二款；民事诉讼法第八十五条"
         extension = 0
@@ -171,41 +168,31 @@ def statutory_limits(case: Case, *, now: datetime | None = None) -> list[Limit]:
         days = 60
         name = f"作出行政复议决定（六十日{f'，已延长{extension}日' if extension else ''}）"
         basis = "行政复议法第六十二条第一款；民事诉讼法第八十五条"
-    decision_due = calendar_due(accepted, days + extension)
     limits.append(
-        Limit(
+        _limit(
             "decision",
             name,
             basis,
             accepted,
-            decision_due,
-            cal.local_date(decide.at) if decide else None,
-            _state(
-                decision_due,
-                cal.local_date(decide.at) if decide else None,
-                today,
-                finished=case.status == CaseStatus.CLOSED,
-            ),
+            calendar_due(accepted, days + extension),
+            _day(first.get("decide")),
+            today,
+            finished=closed,
         )
     )
     sued = first.get("sued")
     if sued is not None:
         complaint = _date_field(sued, "complaint_received_on")
-        defence = first.get("file_defence")
         limits.append(
-            Limit(
+            _limit(
                 "defence",
                 "行政应诉答辩（十五日）",
                 "行政诉讼法第六十七条",
                 complaint,
                 calendar_due(complaint, 15),
-                cal.local_date(defence.at) if defence else None,
-                _state(
-                    calendar_due(complaint, 15),
-                    cal.local_date(defence.at) if defence else None,
-                    today,
-                    finished=case.status == CaseStatus.CLOSED,
-                ),
+                _day(first.get("file_defence")),
+                today,
+                finished=closed,
             )
         )
     return limits
