@@ -137,6 +137,20 @@ def _actor_label(actor: User | None) -> str:
     return (actor.full_name or actor.username)[:64] if actor.kind == AccountKind.STAFF else "申请人"
 
 
+def _event_on_stage(case: Case, actor: User, action: str, name: str, **fields: Any) -> CaseEvent:
+    """An event that leaves the case on its stage (reassignment, rating)."""
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        name=name,
+        from_stage=case.stage,
+        to_stage=case.stage,
+        actor=actor,
+        actor_label=_actor_label(actor),
+        **fields,
+    )
+
+
 def _handling_organisation(division: Division, kinds: tuple[str, ...]) -> Organisation | None:
     """The nearest organisation of the definition's kinds at the case's division or above it."""
     code: str | None = division.code
@@ -602,17 +616,7 @@ def case_assign(*, actor: User, case_id: int, handler_id: int, expected_version:
         before = _state(case)
         case.handler, case.version, case.updated_at = handler, case.version + 1, timezone.now()
         case.save(update_fields=["handler", "version", "updated_at"])
-        CaseEvent.objects.create(
-            case=case,
-            action="reassign",
-            name="改派承办人",
-            from_stage=case.stage,
-            to_stage=case.stage,
-            actor=actor,
-            actor_label=_actor_label(actor),
-            data={"handler_id": handler.pk},
-            public=False,
-        )
+        _event_on_stage(case, actor, "reassign", "改派承办人", data={"handler_id": handler.pk}, public=False)
         _audit(actor, "case.reassign", case, before, _state(case))
         notify(case=case, users=[handler], kind="assigned", message=f"案件（{case.reference}）已改派给您承办。")
         return case
@@ -637,14 +641,11 @@ def case_rate(*, actor: User, case_id: int, score: str, comment: str = "") -> Ra
             raise SifaError(ErrorCode.CONFLICT, "您已评价过此案件。")
         spec = registry.parsed(case.definition)
         rating = Rating.objects.create(case=case, score=score, comment=comment)
-        CaseEvent.objects.create(
-            case=case,
-            action="rate",
-            name="满意度评价",
-            from_stage=case.stage,
-            to_stage=case.stage,
-            actor=actor,
-            actor_label=_actor_label(actor),
+        _event_on_stage(
+            case,
+            actor,
+            "rate",
+            "满意度评价",
             data={"score": score},
             digest=state_digest({"score": score, "comment": comment}),
         )
