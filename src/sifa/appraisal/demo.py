@@ -9,18 +9,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
-from sifa.accounts.services import phone_lookup, staff_create, totp_device_create
+from sifa.accounts.services import staff_create, totp_device_create
 from sifa.appraisal import services
 from sifa.appraisal.models import Institution
+from sifa.cases.demo import PDF, demo_citizen
 from sifa.cases.models import Case
 from sifa.cases.registry import definitions_sync
 from sifa.cases.services import case_rate, case_transition
 from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PASSWORD, DEMO_PREFIX
-from sifa.core.phone import parse_mobile
 from sifa.regions.choices import OrganisationKind
 from sifa.regions.models import Organisation
-
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 # key, category, title, target stage
 COMMISSIONS = [
@@ -63,7 +61,7 @@ def demo_load() -> list[Case]:
             licence_number="370112000001（演示）",
             head=head,
         )
-    citizen = User.objects.get(kind="citizen", phone_hash=phone_lookup(parse_mobile(DEMO_CITIZEN_PHONE)))
+    citizen = demo_citizen()
     bureau = User.objects.get(username=DEMO_PREFIX + "bureau_shizhong")
     cases = []
     for key, category, title, target in COMMISSIONS:

@@ -14,7 +14,7 @@ from sifa.cases.services import case_rate, case_submit, case_transition
 from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PREFIX, demo_id_number
 from sifa.core.phone import parse_mobile
 
-PROOF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"  # the smallest upload the checks accept
 
 APPLICATIONS = [
     ("demo-aid-1", "追索劳动报酬", "劳动争议", "review"),
@@ -23,12 +23,27 @@ APPLICATIONS = [
 ]
 
 
-def demo_cases() -> list[Case]:
-    """Create (once) and return the demo legal-aid cases."""
+def demo_citizen() -> User:
+    """张大爷, the demo citizen of the foundation's demo data (the other apps' demos apply as him too)."""
     from sifa.accounts.services import phone_lookup
 
+    return User.objects.get(kind="citizen", phone_hash=phone_lookup(parse_mobile(DEMO_CITIZEN_PHONE)))
+
+
+def demo_applicant() -> dict[str, str]:
+    """The demo citizen's own details as an application form in 历下区 takes them."""
+    return {
+        "applicant_name": "张大爷",
+        "id_number": demo_id_number("370102", "19560312", "135"),
+        "phone": DEMO_CITIZEN_PHONE,
+        "division": "370102",
+    }
+
+
+def demo_cases() -> list[Case]:
+    """Create (once) and return the demo legal-aid cases."""
     definitions_sync()
-    citizen = User.objects.get(kind="citizen", phone_hash=phone_lookup(parse_mobile(DEMO_CITIZEN_PHONE)))
+    citizen = demo_citizen()
     officer = User.objects.get(username=DEMO_PREFIX + "legal_aid")
     lawyer = User.objects.get(username=DEMO_PREFIX + "lawyer")
     cases = []
@@ -38,10 +53,7 @@ def demo_cases() -> list[Case]:
             service_type="legal_aid",
             idempotency_key=key,
             data={
-                "applicant_name": "张大爷",
-                "id_number": demo_id_number("370102", "19560312", "135"),
-                "phone": DEMO_CITIZEN_PHONE,
-                "division": "370102",
+                **demo_applicant(),
                 "matter_type": matter,
                 "title": title,
                 "facts": f"{title}，申请法律援助。",
@@ -49,7 +61,7 @@ def demo_cases() -> list[Case]:
                 "monthly_income": "650",
                 "declaration": "true",
             },
-            files={"hardship_proof": SimpleUploadedFile("低保证明.pdf", PROOF)},
+            files={"hardship_proof": SimpleUploadedFile("低保证明.pdf", PDF)},
         )
         if target in ("handling", "closed") and case.stage == "review":
             case = case_transition(

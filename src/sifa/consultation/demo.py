@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from sifa.accounts.models import User
 from sifa.cases import calendar as cal
+from sifa.cases.demo import demo_citizen
 from sifa.cases.models import Case, Rating
 from sifa.cases.registry import definitions_sync
 from sifa.cases.services import case_rate, case_submit, case_transition
 from sifa.consultation import services
 from sifa.consultation.models import DutyShift, ReviewSample
-from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PREFIX
-from sifa.core.phone import parse_mobile
+from sifa.core.demo import DEMO_PREFIX
 
 QUESTIONS = [
     ("demo-zx-1", "房东不退押金怎么办", "房产物业", "assigning"),
@@ -29,10 +29,8 @@ QUESTIONS = [
 
 
 def demo_load() -> list[Case]:
-    from sifa.accounts.services import phone_lookup
-
     definitions_sync()
-    citizen = User.objects.get(kind="citizen", phone_hash=phone_lookup(parse_mobile(DEMO_CITIZEN_PHONE)))
+    citizen = demo_citizen()
     clerk = User.objects.get(username=DEMO_PREFIX + "bureau_county")
     lawyer = User.objects.get(username=DEMO_PREFIX + "lawyer")
     supervisor = User.objects.get(username=DEMO_PREFIX + "supervisor")

@@ -8,13 +8,11 @@ decided (with its 行政复议决定书).
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sifa.accounts.models import User
+from sifa.cases.demo import PDF, demo_applicant, demo_citizen
 from sifa.cases.models import Case
 from sifa.cases.registry import definitions_sync
 from sifa.cases.services import case_submit, case_transition
-from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PREFIX, demo_id_number
-from sifa.core.phone import parse_mobile
-
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+from sifa.core.demo import DEMO_PREFIX
 
 APPLICATIONS = [
     ("demo-fys-1", "济南市历下区市场监督管理局", "不服历下区市场监督管理局行政处罚决定", "register"),
@@ -28,10 +26,8 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 
 def demo_load() -> list[Case]:
-    from sifa.accounts.services import phone_lookup
-
     definitions_sync()
-    citizen = User.objects.get(kind="citizen", phone_hash=phone_lookup(parse_mobile(DEMO_CITIZEN_PHONE)))
+    citizen = demo_citizen()
     clerk = User.objects.get(username=DEMO_PREFIX + "bureau_county")
     cases = []
     for key, respondent, title, target in APPLICATIONS:
@@ -40,10 +36,7 @@ def demo_load() -> list[Case]:
             service_type="reconsideration",
             idempotency_key=key,
             data={
-                "applicant_name": "张大爷",
-                "id_number": demo_id_number("370102", "19560312", "135"),
-                "phone": DEMO_CITIZEN_PHONE,
-                "division": "370102",
+                **demo_applicant(),
                 "respondent": respondent,
                 "title": title,
                 "act_date": "2026-10-20",

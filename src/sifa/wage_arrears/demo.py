@@ -8,11 +8,11 @@ requests by the demo citizen driven through the engine's real services into ever
 """
 
 from sifa.accounts.models import User
+from sifa.cases.demo import demo_citizen
 from sifa.cases.models import Rating
 from sifa.cases.registry import definitions_sync
 from sifa.cases.services import case_rate
 from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PREFIX, demo_id_number
-from sifa.core.phone import parse_mobile
 from sifa.legal_aid.demo import demo_load as legal_aid_centres_load
 from sifa.regions.models import Division
 from sifa.wage_arrears import services
@@ -116,12 +116,10 @@ def _offices() -> None:
 
 
 def demo_load() -> list[WageRequest]:
-    from sifa.accounts.services import phone_lookup
-
     definitions_sync()
     legal_aid_centres_load()
     _offices()
-    citizen = User.objects.get(kind="citizen", phone_hash=phone_lookup(parse_mobile(DEMO_CITIZEN_PHONE)))
+    citizen = demo_citizen()
     clerks = {"370102": "bureau_county", "370103": "bureau_shizhong", "522701": "bureau_duyun"}
     made = []
     for key, employer, project, county, amount, start, end, workers, target in REQUESTS:
