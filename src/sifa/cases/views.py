@@ -175,7 +175,8 @@ def _case_page(
     )
 
 
-def _get(request: HttpRequest, case_id: int) -> Case:
+def case_or_404(request: HttpRequest, case_id: int) -> Case:
+    """The case if the user may see it; missing and out-of-scope both answer 404."""
     try:
         return selectors.case_get(user=request.user, case_id=case_id)
     except SifaError as exc:
@@ -184,13 +185,13 @@ def _get(request: HttpRequest, case_id: int) -> Case:
 
 @staff_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _case_page(request, _get(request, case_id))
+    return _case_page(request, case_or_404(request, case_id))
 
 
 @staff_required
 @require_POST
 def case_transition(request: HttpRequest, case_id: int, transition: str) -> HttpResponse:
-    case = _get(request, case_id)
+    case = case_or_404(request, case_id)
     spec = selectors.case_definition(case)
     t = next((t for t in spec.transitions if t.code == transition), None)
     if t is None:
@@ -302,7 +303,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def referral_create(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _get(request, case_id)
+    case = case_or_404(request, case_id)
     form = ReferralForm(request.POST)
     if form.is_valid():
         try:

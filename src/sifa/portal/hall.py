@@ -3,10 +3,12 @@
 Citizens (SMS login) apply and follow their own cases only; any other case answers 404.
 """
 
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -19,7 +21,7 @@ from sifa.cases import registry, selectors, services
 from sifa.cases.forms import RatingForm, SpecForm, add_errors
 from sifa.cases.models import Case, CaseStatus
 from sifa.cases.presenters import case_row, local, stage_name
-from sifa.cases.views import attachment_response
+from sifa.cases.views import attachment_response, case_or_404
 from sifa.core.errors import ErrorCode, SifaError
 
 View = Callable[..., HttpResponseBase]
@@ -37,6 +39,27 @@ def citizen_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def filing_page(
+    request: HttpRequest,
+    form: forms.Form,
+    file: Callable[[str], HttpResponse],
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A citizen's application form. A valid POST is filed by `file(idempotency_key)`, which answers
+    where to go next; a refusal shows on the form. The page carries the key it was posted with (or a
+    fresh one), so sending the same form twice files it once."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return file(request.POST.get("idempotency_key", "")[:64])
+        except SifaError as exc:
+            add_errors(form, exc)
+    key = request.POST.get("idempotency_key") or secrets.token_hex(16)
+    return render(
+        request, template, {**(context or {}), "form": form, "idempotency_key": key}, status=422 if form.errors else 200
+    )
 
 
 def apply_url(spec: Any) -> str:
@@ -71,40 +94,24 @@ def apply(request: HttpRequest, service_type: str) -> HttpResponse:
     form = SpecForm(
         spec.fields, request.POST or None, request.FILES or None, organisation_kinds=tuple(spec.organisation_kinds)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_submit(
-                actor=request.user,  # type: ignore[arg-type]
-                service_type=spec.code,
-                data=form.raw_data(),
-                files=form.file_data(),
-                idempotency_key=request.POST.get("idempotency_key", "")[:64],
-            )
-        except SifaError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("portal:my_case", case_id=case.pk)
-    import secrets
 
-    return render(
-        request,
-        "portal/apply.html",
-        {"spec": spec, "form": form, "idempotency_key": request.POST.get("idempotency_key") or secrets.token_hex(16)},
-        status=422 if form.errors else 200,
-    )
+    def file(idempotency_key: str) -> HttpResponse:
+        case = services.case_submit(
+            actor=request.user,  # type: ignore[arg-type]
+            service_type=spec.code,
+            data=form.raw_data(),
+            files=form.file_data(),
+            idempotency_key=idempotency_key,
+        )
+        return redirect("portal:my_case", case_id=case.pk)
+
+    return filing_page(request, form, file, "portal/apply.html", {"spec": spec})
 
 
 @citizen_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list(user=request.user)
     return render(request, "portal/my_cases.html", {"rows": [case_row(c) for c in cases[:200]]})
-
-
-def _own(request: HttpRequest, case_id: int) -> Case:
-    try:
-        return selectors.case_get(user=request.user, case_id=case_id)
-    except SifaError as exc:
-        raise Http404 from exc
 
 
 def _page(request: HttpRequest, case: Case, forms: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
@@ -134,13 +141,13 @@ def _page(request: HttpRequest, case: Case, forms: dict[str, Any] | None = None,
 
 @citizen_required
 def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _page(request, _own(request, case_id))
+    return _page(request, case_or_404(request, case_id))
 
 
 @citizen_required
 @require_POST
 def my_case_transition(request: HttpRequest, case_id: int, transition: str) -> HttpResponse:
-    case = _own(request, case_id)
+    case = case_or_404(request, case_id)
     t = next((t for t in selectors.transitions_for(user=request.user, case=case) if t.code == transition), None)
     if t is None:
         raise Http404
@@ -165,7 +172,7 @@ def my_case_transition(request: HttpRequest, case_id: int, transition: str) -> H
 @citizen_required
 @require_POST
 def my_case_rate(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _own(request, case_id)
+    case = case_or_404(request, case_id)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
@@ -188,7 +195,7 @@ def my_case_rate(request: HttpRequest, case_id: int) -> HttpResponse:
 def my_document(request: HttpRequest, case_id: int, document_id: int) -> FileResponse:
     from sifa.documents.selectors import document_get_for_case_ref
 
-    case = _own(request, case_id)
+    case = case_or_404(request, case_id)
     if not case.documents.filter(document_id=document_id).exists():
         raise Http404
     try:

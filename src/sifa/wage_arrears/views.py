@@ -1,7 +1,6 @@
 """农民工欠薪求助 pages (A2). Portal: the guided form, the answer page with the legal-aid offer.
 Workbench: the request list, one request with forward and feedback, the statistics (+ Excel)."""
 
-import secrets
 from datetime import date
 from typing import Any, cast
 
@@ -19,7 +18,7 @@ from sifa.cases.presenters import case_row, local, stage_name
 from sifa.cases.referrals import effective_status, referrals_of
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.excel import export_xlsx
-from sifa.portal.hall import citizen_required
+from sifa.portal.hall import citizen_required, filing_page
 from sifa.wage_arrears import selectors, services
 from sifa.wage_arrears.forms import DeclarationForm, FeedbackForm, ForwardForm, WageForm
 from sifa.workbench.access import roles_required
@@ -37,25 +36,17 @@ def intro(request: HttpRequest) -> HttpResponse:
 @citizen_required
 def apply(request: HttpRequest) -> HttpResponse:
     form = WageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        files = {"evidence": request.FILES["evidence"]} if "evidence" in request.FILES else None
-        try:
-            wage = services.request_submit(
-                actor=cast(User, request.user),
-                data=form.raw_data(),
-                files=files,
-                idempotency_key=request.POST.get("idempotency_key", "")[:64],
-            )
-        except SifaError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("wage_arrears:answer", request_id=wage.pk)
-    return render(
-        request,
-        "wage_arrears/apply.html",
-        {"form": form, "idempotency_key": request.POST.get("idempotency_key") or secrets.token_hex(16)},
-        status=422 if form.errors else 200,
-    )
+
+    def file(idempotency_key: str) -> HttpResponse:
+        wage = services.request_submit(
+            actor=cast(User, request.user),
+            data=form.raw_data(),
+            files={"evidence": request.FILES["evidence"]} if "evidence" in request.FILES else None,
+            idempotency_key=idempotency_key,
+        )
+        return redirect("wage_arrears:answer", request_id=wage.pk)
+
+    return filing_page(request, form, file, "wage_arrears/apply.html")
 
 
 def _answer_page(
@@ -79,7 +70,8 @@ def _answer_page(
     )
 
 
-def _citizen_request(request: HttpRequest, request_id: int) -> Any:
+def _request_or_404(request: HttpRequest, request_id: int) -> Any:
+    """The request if the user may see it (a citizen their own, staff their scope's); else 404."""
     try:
         return selectors.request_get(user=request.user, request_id=request_id)
     except SifaError as exc:
@@ -88,13 +80,13 @@ def _citizen_request(request: HttpRequest, request_id: int) -> Any:
 
 @citizen_required
 def answer(request: HttpRequest, request_id: int) -> HttpResponse:
-    return _answer_page(request, _citizen_request(request, request_id))
+    return _answer_page(request, _request_or_404(request, request_id))
 
 
 @citizen_required
 @require_POST
 def legal_aid(request: HttpRequest, request_id: int) -> HttpResponse:
-    wage = _citizen_request(request, request_id)
+    wage = _request_or_404(request, request_id)
     form = DeclarationForm(request.POST)
     if form.is_valid():
         try:
@@ -118,13 +110,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
     _row, spec = registry.definition_current(services.SERVICE_CODE)
     stages = [(s.code, s.name) for s in spec.stages]
     return render(request, "wage_arrears/list.html", {"rows": rows, "stage": stage, "stages": stages})
-
-
-def _staff_request(request: HttpRequest, request_id: int) -> Any:
-    try:
-        return selectors.request_get(user=request.user, request_id=request_id)
-    except SifaError as exc:
-        raise Http404 from exc
 
 
 def _detail_page(
@@ -157,13 +142,13 @@ def _detail_page(
 
 @roles_required(*LIST_ROLES)
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    return _detail_page(request, _staff_request(request, request_id))
+    return _detail_page(request, _request_or_404(request, request_id))
 
 
 @roles_required(*services.STAFF_ROLES)
 @require_POST
 def request_forward(request: HttpRequest, request_id: int) -> HttpResponse:
-    wage = _staff_request(request, request_id)
+    wage = _request_or_404(request, request_id)
     form = ForwardForm(request.POST)
     if form.is_valid():
         try:
@@ -182,7 +167,7 @@ def request_forward(request: HttpRequest, request_id: int) -> HttpResponse:
 @roles_required(*services.STAFF_ROLES)
 @require_POST
 def request_feedback(request: HttpRequest, request_id: int) -> HttpResponse:
-    wage = _staff_request(request, request_id)
+    wage = _request_or_404(request, request_id)
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:
