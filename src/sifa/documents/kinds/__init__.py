@@ -63,6 +63,28 @@ class DocumentKind:
         return value if self.identity == IdentityPolicy.FULL else idnumber.mask(value)
 
 
+def party_line(
+    kind: DocumentKind,
+    party: Mapping[str, Any],
+    label: str,
+    *,
+    details: tuple[tuple[str, str], ...] = (),
+    address_label: str = "住址",
+) -> str:
+    """A party as a document introduces them: "<label>：name，<details>，公民身份号码：…，联系方式：…，
+    <address_label>：…", each part left out when blank. `details` are (context key, format) pairs."""
+    parts = [text(party, "name")]
+    parts += [fmt.format(text(party, key)) for key, fmt in details if text(party, key)]
+    identity = kind.identity_text(text(party, "id_number"))
+    if identity:
+        parts.append(f"公民身份号码：{identity}")
+    if text(party, "phone"):
+        parts.append(f"联系方式：{text(party, 'phone')}")
+    if text(party, "address"):
+        parts.append(f"{address_label}：{text(party, 'address')}")
+    return f"{label}：" + "，".join(parts)
+
+
 def _blank(value: Any) -> bool:
     if value is None:
         return True

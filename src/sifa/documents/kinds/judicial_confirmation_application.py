@@ -10,27 +10,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from sifa.documents.choices import IdentityPolicy
-from sifa.documents.kinds import DocumentKind, text
+from sifa.documents.kinds import DocumentKind, party_line, text
 from sifa.documents.layout import Body, Issuer, money, paragraphs
-
-
-def _applicant(kind: DocumentKind, party: Mapping[str, Any]) -> str:
-    parts = [text(party, "name")]
-    identity = kind.identity_text(text(party, "id_number"))
-    if identity:
-        parts.append(f"公民身份号码：{identity}")
-    if text(party, "phone"):
-        parts.append(f"联系方式：{text(party, 'phone')}")
-    if text(party, "address"):
-        parts.append(f"住址：{text(party, 'address')}")
-    return "申请人：" + "，".join(parts)
 
 
 def layout(context: Mapping[str, Any], issuer: Issuer) -> Body:
     parties = list(context["parties"])
     body = Body(title="司法确认申请书", number=f"编号：{text(context, 'number')}" if text(context, "number") else "")
     for party in parties:
-        body.para(_applicant(KIND, party), indent=False)
+        body.para(party_line(KIND, party, "申请人"), indent=False)
     body.heading("请求事项：")
     body.para(
         f"请求确认申请人于{text(context, 'agreement_date')}经{text(context, 'committee')}主持调解达成的"

@@ -9,31 +9,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from sifa.documents.choices import IdentityPolicy
-from sifa.documents.kinds import DocumentKind, text
+from sifa.documents.kinds import DocumentKind, party_line, text
 from sifa.documents.layout import Body, Issuer, cn_number, money, paragraphs
 
+# Who a party is, after the name (人民调解协议书 format).
+DETAILS = (("gender", "{}"), ("ethnicity", "{}"), ("age", "{}岁"), ("occupation", "职业或职务：{}"))
 
-def _party(kind: DocumentKind, party: Mapping[str, Any]) -> str:
-    label = text(party, "label", "当事人")
-    parts = [text(party, "name")]
-    for key, fmt in (("gender", "{}"), ("ethnicity", "{}"), ("age", "{}岁"), ("occupation", "职业或职务：{}")):
-        if text(party, key):
-            parts.append(fmt.format(text(party, key)))
-    identity = kind.identity_text(text(party, "id_number"))
-    if identity:
-        parts.append(f"公民身份号码：{identity}")
-    if text(party, "phone"):
-        parts.append(f"联系方式：{text(party, 'phone')}")
-    if text(party, "address"):
-        parts.append(f"单位或住址：{text(party, 'address')}")
-    return f"{label}：" + "，".join(parts)
+
+def _party(party: Mapping[str, Any]) -> str:
+    return party_line(KIND, party, text(party, "label", "当事人"), details=DETAILS, address_label="单位或住址")
 
 
 def layout(context: Mapping[str, Any], issuer: Issuer) -> Body:
     parties = list(context["parties"])
     body = Body(title="人民调解协议书", number=f"编号：{text(context, 'number')}" if text(context, "number") else "")
     for party in parties:
-        body.para(_party(KIND, party), indent=False)
+        body.para(_party(party), indent=False)
     body.heading("纠纷主要事实、争议事项：")
     for line in paragraphs(context["facts"]):
         body.para(line)
