@@ -57,3 +57,54 @@ class ServicePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.hours}"
+
+
+class AidLawyer(models.Model):
+    """A lawyer on a legal-aid centre's roster (法律援助律师名册): who an applicant may choose (A13)."""
+
+    centre = models.ForeignKey(
+        "regions.Organisation", verbose_name=_("法律援助中心"), on_delete=models.PROTECT, related_name="aid_roster"
+    )
+    lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("律师"), on_delete=models.PROTECT, related_name="aid_rosters"
+    )
+    practising_since = models.PositiveSmallIntegerField(_("首次执业年份"))
+    active = models.BooleanField(_("在册"), default=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("法律援助律师名册")
+        verbose_name_plural = _("法律援助律师名册")
+        ordering = ["centre_id", "lawyer_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "lawyer"], name="aidlawyer_once_per_centre"),
+            models.CheckConstraint(
+                condition=Q(practising_since__gte=1950, practising_since__lte=2100), name="aidlawyer_practising_since"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.lawyer_id}"
+
+
+class LawyerChoice(models.Model):
+    """The applicant's choice of lawyer (点餐式, A13) and, when staff assigned someone else, why."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="lawyer_choice")
+    lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人选择的律师"), on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField(default=timezone.now)
+    override_reason = models.CharField(_("未按选择指派的理由"), max_length=500, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("申请人选择的律师")
+        verbose_name_plural = _("申请人选择的律师")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.lawyer_id}"

@@ -9,4 +9,10 @@ urlpatterns = [
     path("centres/", views.finder, name="finder"),
     path("centres/manage/", views.centres_manage, name="centres_manage"),
     path("centres/manage/<int:organisation_id>/", views.centre_edit, name="centre_edit"),
+    # 点餐式 (A13): apply choosing a lawyer; the applicant's page; the centre's assignment page
+    path("apply/", views.apply, name="apply"),
+    path("apply/lawyers/", views.lawyers, name="lawyers"),
+    path("my/<int:case_id>/", views.my_case, name="my_case"),
+    path("cases/<int:case_id>/", views.detail, name="detail"),
+    path("cases/<int:case_id>/assign/", views.assign, name="assign"),
 ]

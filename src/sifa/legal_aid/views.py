@@ -1,6 +1,9 @@
-"""Legal-aid workbench page: closed cases waiting for their subsidy, and the subsidies recorded."""
+"""Legal-aid pages: the application with the choice of lawyer (A13 点餐式) and the applicant's page;
+the centre's assignment page with that choice preselected; closed cases waiting for their subsidy;
+the 求法援 finder and the centres' public details."""
 
-from typing import cast
+import secrets
+from typing import Any, cast
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,9 +12,12 @@ from django.views.decorators.http import require_POST
 
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
-from sifa.cases.forms import add_errors
+from sifa.cases import registry
+from sifa.cases.forms import SpecForm, add_errors
+from sifa.cases.presenters import case_row, local, stage_name
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.legal_aid import selectors, services
+from sifa.portal.hall import citizen_required
 from sifa.workbench.access import roles_required
 
 
@@ -144,3 +150,157 @@ def centre_edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
         else:
             return redirect("legal_aid:centres_manage")
     return render(request, "legal_aid/centre_edit.html", {"org": org, "form": form}, status=422 if form.errors else 200)
+
+
+# ---- 点餐式 (A13): apply with a chosen lawyer; the applicant's page ------------------------------
+
+
+def _chosen_id(raw: str) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _details(exc: SifaError) -> dict[str, str]:
+    return {str(k): str(v) for k, v in dict(exc.details).items() if isinstance(v, str)}
+
+
+@citizen_required
+def apply(request: HttpRequest) -> HttpResponse:
+    """The legal-aid application; choosing the place lists (htmx, or the no-script button) the aid
+    lawyers of the centre that will handle it, and the applicant may name one."""
+    _row, spec = registry.definition_current(services.SERVICE_CODE)
+    post = request.POST if request.method == "POST" else None
+    form = SpecForm(spec.fields, post, request.FILES or None, organisation_kinds=tuple(spec.organisation_kinds))
+    division = request.POST.get("division") or request.GET.get("division", "")
+    chosen = request.POST.get("preferred_lawyer_id", "")
+    lawyer_error = ""
+    if post is not None and form.is_valid():
+        try:
+            case = services.legal_aid_apply(
+                actor=cast(User, request.user),
+                data=form.raw_data(),
+                files=form.file_data(),
+                preferred_lawyer_id=_chosen_id(chosen),
+                idempotency_key=request.POST.get("idempotency_key", "")[:64],
+            )
+        except SifaError as exc:
+            lawyer_error = _details(exc).get("preferred_lawyer", "")
+            if not lawyer_error:
+                add_errors(form, exc)
+        else:
+            return redirect("legal_aid:my_case", case_id=case.pk)
+    return render(
+        request,
+        "legal_aid/apply.html",
+        {
+            "spec": spec,
+            "form": form,
+            "lawyers": selectors.lawyers_for_division(division[:12]) if division else [],
+            "division": division,
+            "chosen": chosen,
+            "lawyer_error": lawyer_error,
+            "idempotency_key": request.POST.get("idempotency_key") or secrets.token_hex(16),
+        },
+        status=422 if (form.errors or lawyer_error) else 200,
+    )
+
+
+def lawyers(request: HttpRequest) -> HttpResponse:
+    """The aid lawyers an applicant of this division may choose (htmx fragment, public facts only)."""
+    division = request.GET.get("division", "")[:12]
+    return render(
+        request,
+        "legal_aid/_lawyers.html",
+        {"lawyers": selectors.lawyers_for_division(division), "division": division, "chosen": ""},
+    )
+
+
+@citizen_required
+def my_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        case = selectors.legal_aid_case(user=request.user, case_id=case_id)
+    except SifaError as exc:
+        raise Http404 from exc
+    if case.applicant_id != request.user.pk:
+        raise Http404
+    return render(
+        request,
+        "legal_aid/my_case.html",
+        {
+            "case": case,
+            "row": case_row(case),
+            "stage": stage_name(case, public=True),
+            "choice": selectors.lawyer_choice(case),
+            "handler": case.handler,
+            "deadline": local(case.deadline_at),
+        },
+    )
+
+
+# ---- the centre: assignment with the applicant's choice preselected -----------------------------
+
+
+def _staff_case(request: HttpRequest, case_id: int) -> Any:
+    try:
+        return selectors.legal_aid_case(user=request.user, case_id=case_id)
+    except SifaError as exc:
+        raise Http404 from exc
+
+
+def _detail(request: HttpRequest, case: Any, errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+    user = cast(User, request.user)
+    can_assign = (
+        case.stage == "assigning"
+        and user.has_role(Role.LEGAL_AID_OFFICER)
+        and bool(user.scope_prefix and case.division_id.startswith(user.scope_prefix))
+    )
+    choice = selectors.lawyer_choice(case)
+    return render(
+        request,
+        "legal_aid/detail.html",
+        {
+            "case": case,
+            "row": case_row(case),
+            "stage": stage_name(case),
+            "deadline": local(case.deadline_at),
+            "choice": choice,
+            "candidates": selectors.assignment_candidates(case=case) if can_assign else [],
+            "can_assign": can_assign,
+            "selected": request.POST.get("handler_id") or (str(choice.lawyer_id) if choice else ""),
+            "reason": request.POST.get("reason", ""),
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@roles_required(Role.LEGAL_AID_OFFICER, Role.SUPERVISOR, Role.BUREAU_STAFF)
+def detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _detail(request, _staff_case(request, case_id))
+
+
+@roles_required(Role.LEGAL_AID_OFFICER)
+@require_POST
+def assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _staff_case(request, case_id)
+    raw = request.POST.get("handler_id", "")
+    try:
+        if raw and _chosen_id(raw) is None:
+            raise SifaError(ErrorCode.INVALID_INPUT, details={"handler_id": "请选择律师"})
+        services.lawyer_assign(
+            actor=cast(User, request.user),
+            case_id=case.pk,
+            handler_id=_chosen_id(raw),
+            reason=request.POST.get("reason", ""),
+            expected_version=_chosen_id(request.POST.get("version", "")),
+        )
+    except SifaError as exc:
+        if exc.code == ErrorCode.NOT_FOUND:
+            raise Http404 from exc
+        status = 409 if exc.code in (ErrorCode.STALE_VERSION, ErrorCode.REPRESENTATIVE_BLOCKED) else 422
+        if exc.code == ErrorCode.FORBIDDEN:
+            status = 403
+        return _detail(request, _staff_case(request, case_id), {**_details(exc), "page": exc.message}, status)
+    return redirect("legal_aid:detail", case_id=case.pk)
