@@ -22,6 +22,7 @@ from sifa.cases.presenters import case_row, local
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.excel import export_xlsx
 from sifa.workbench.access import roles_required, staff_required
+from sifa.workbench.forms import submitted
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 50_000
@@ -279,17 +280,13 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def follow_up_complete(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.follow_up_complete(
-                actor=cast(User, request.user), follow_up_id=follow_up_id, outcome=form.cleaned_data["outcome"]
-            )
-        except SifaError as exc:
-            if exc.code == ErrorCode.NOT_FOUND:
-                raise Http404 from exc
-            add_errors(form, exc)
-        else:
-            return redirect("cases:follow_ups")
+    if submitted(
+        form,
+        lambda data: services.follow_up_complete(
+            actor=cast(User, request.user), follow_up_id=follow_up_id, outcome=data["outcome"]
+        ),
+    ):
+        return redirect("cases:follow_ups")
     rows = selectors.follow_ups(user=request.user)
     return render(request, "cases/follow_ups.html", {"rows": rows, "form": form, "failed": follow_up_id}, status=422)
 
@@ -305,15 +302,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def referral_create(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_or_404(request, case_id)
     form = ReferralForm(request.POST)
-    if form.is_valid():
-        try:
-            referrals.referral_create(actor=cast(User, request.user), case_id=case.pk, **form.cleaned_data)
-        except SifaError as exc:
-            if exc.code == ErrorCode.NOT_FOUND:
-                raise Http404 from exc
-            add_errors(form, exc)
-        else:
-            return redirect("cases:detail", case_id=case.pk)
+    if submitted(form, lambda data: referrals.referral_create(actor=cast(User, request.user), case_id=case.pk, **data)):
+        return redirect("cases:detail", case_id=case.pk)
     return _case_page(request, case, status=422, referral_form=form)
 
 

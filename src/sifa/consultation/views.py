@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
 from sifa.cases import calendar as cal
-from sifa.cases.forms import add_errors
 from sifa.consultation import selectors, services
 from sifa.consultation.models import Grade
 from sifa.consultation.tasks import ensure_dispatch_schedule
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.excel import export_xlsx
 from sifa.workbench.access import roles_required
+from sifa.workbench.forms import submitted
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -107,19 +107,17 @@ def roster(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shift_add(request: HttpRequest) -> HttpResponse:
     form = ShiftForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            services.shift_create(
-                actor=cast(User, request.user),
-                lawyer_id=form.cleaned_data["lawyer_id"],
-                division_code=form.cleaned_data["division_code"],
-                starts_at=_aware(form.cleaned_data["starts_at"]),
-                ends_at=_aware(form.cleaned_data["ends_at"]),
-            )
-        except SifaError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("consultation:roster")
+    if submitted(
+        form,
+        lambda data: services.shift_create(
+            actor=cast(User, request.user),
+            lawyer_id=data["lawyer_id"],
+            division_code=data["division_code"],
+            starts_at=_aware(data["starts_at"]),
+            ends_at=_aware(data["ends_at"]),
+        ),
+    ):
+        return redirect("consultation:roster")
     return _roster_page(request, form, status=422)
 
 
@@ -176,15 +174,11 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_draw(request: HttpRequest) -> HttpResponse:
     form = DrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_draw(
-                actor=cast(User, request.user), since=form.cleaned_data["since"], until=form.cleaned_data["until"]
-            )
-        except SifaError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("consultation:reviews")
+    if submitted(
+        form,
+        lambda data: services.review_draw(actor=cast(User, request.user), since=data["since"], until=data["until"]),
+    ):
+        return redirect("consultation:reviews")
     return _review_page(request, form=form, status=422)
 
 
@@ -192,13 +186,8 @@ def review_draw(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_rate(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_policy_set(actor=cast(User, request.user), rate=form.cleaned_data["rate"])
-        except SifaError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("consultation:reviews")
+    if submitted(form, lambda data: services.review_policy_set(actor=cast(User, request.user), rate=data["rate"])):
+        return redirect("consultation:reviews")
     return _review_page(request, form=form, status=422)
 
 
@@ -206,20 +195,13 @@ def review_rate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_grade(request: HttpRequest, sample_id: int) -> HttpResponse:
     form = GradeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_grade(
-                actor=cast(User, request.user),
-                sample_id=sample_id,
-                grade=form.cleaned_data["grade"],
-                comment=form.cleaned_data["comment"],
-            )
-        except SifaError as exc:
-            if exc.code == ErrorCode.NOT_FOUND:
-                raise Http404 from exc
-            add_errors(form, exc)
-        else:
-            return redirect("consultation:reviews")
+    if submitted(
+        form,
+        lambda data: services.review_grade(
+            actor=cast(User, request.user), sample_id=sample_id, grade=data["grade"], comment=data["comment"]
+        ),
+    ):
+        return redirect("consultation:reviews")
     return _review_page(request, failed=sample_id, form=form, status=422)
 
 

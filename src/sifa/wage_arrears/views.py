@@ -16,12 +16,13 @@ from sifa.cases import registry
 from sifa.cases.forms import add_errors
 from sifa.cases.presenters import case_row, local, stage_name
 from sifa.cases.referrals import effective_status, referrals_of
-from sifa.core.errors import ErrorCode, SifaError
+from sifa.core.errors import SifaError
 from sifa.core.excel import export_xlsx
 from sifa.portal.hall import citizen_required, filing_page
 from sifa.wage_arrears import selectors, services
 from sifa.wage_arrears.forms import DeclarationForm, FeedbackForm, ForwardForm, WageForm
 from sifa.workbench.access import roles_required
+from sifa.workbench.forms import submitted
 
 LIST_ROLES = (Role.BUREAU_STAFF, Role.LEGAL_AID_OFFICER, Role.SUPERVISOR)
 
@@ -150,17 +151,13 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 def request_forward(request: HttpRequest, request_id: int) -> HttpResponse:
     wage = _request_or_404(request, request_id)
     form = ForwardForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_forward(
-                actor=cast(User, request.user), request_id=wage.pk, opinion=form.cleaned_data["opinion"]
-            )
-        except SifaError as exc:
-            if exc.code == ErrorCode.NOT_FOUND:
-                raise Http404 from exc
-            add_errors(form, exc)
-        else:
-            return redirect("wage_arrears:request_detail", request_id=wage.pk)
+    if submitted(
+        form,
+        lambda data: services.request_forward(
+            actor=cast(User, request.user), request_id=wage.pk, opinion=data["opinion"]
+        ),
+    ):
+        return redirect("wage_arrears:request_detail", request_id=wage.pk)
     return _detail_page(request, wage, {"forward": form}, status=422)
 
 
@@ -169,22 +166,18 @@ def request_forward(request: HttpRequest, request_id: int) -> HttpResponse:
 def request_feedback(request: HttpRequest, request_id: int) -> HttpResponse:
     wage = _request_or_404(request, request_id)
     form = FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_feedback(
-                actor=cast(User, request.user),
-                request_id=wage.pk,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                outcome=form.cleaned_data["outcome"],
-                amount_recovered=form.cleaned_data["amount_recovered"],
-            )
-        except SifaError as exc:
-            if exc.code == ErrorCode.NOT_FOUND:
-                raise Http404 from exc
-            add_errors(form, exc)
-        else:
-            return redirect("wage_arrears:request_detail", request_id=wage.pk)
+    if submitted(
+        form,
+        lambda data: services.request_feedback(
+            actor=cast(User, request.user),
+            request_id=wage.pk,
+            status=data["status"],
+            note=data["note"],
+            outcome=data["outcome"],
+            amount_recovered=data["amount_recovered"],
+        ),
+    ):
+        return redirect("wage_arrears:request_detail", request_id=wage.pk)
     return _detail_page(request, wage, {"feedback": form}, status=422)
 
 
