@@ -171,8 +171,15 @@ def apply(request: HttpRequest) -> HttpResponse:
     """The legal-aid application; choosing the place lists (htmx, or the no-script button) the aid
     lawyers of the centre that will handle it, and the applicant may name one."""
     _row, spec = registry.definition_current(services.SERVICE_CODE)
+    kinds = tuple(spec.organisation_kinds)
     post = request.POST if request.method == "POST" else None
-    form = SpecForm(spec.fields, post, request.FILES or None, organisation_kinds=tuple(spec.organisation_kinds))
+    if post is not None and "show_lawyers" in post:
+        # The no-script button: list the lawyers for the chosen place, keep what was typed, submit nothing
+        # (a POST, so identifiers never travel in a URL).
+        post = None
+        form = SpecForm(spec.fields, initial=request.POST.dict(), organisation_kinds=kinds)
+    else:
+        form = SpecForm(spec.fields, post, request.FILES or None, organisation_kinds=kinds)
     division = request.POST.get("division") or request.GET.get("division", "")
     chosen = request.POST.get("preferred_lawyer_id", "")
     lawyer_error = ""

@@ -17,8 +17,9 @@ from sifa.accounts.choices import AccountKind, Role
 from sifa.accounts.models import User
 from sifa.accounts.services import citizen_ensure
 from sifa.cases.models import Case
+from sifa.core.api import ErrorOut
 from sifa.core.errors import ErrorCode, SifaError
-from sifa.notary import matters, selectors, services
+from sifa.notary import matters, notaries, selectors, services
 from sifa.notary.choices import Channel
 
 router = Router(tags=["notary"])
@@ -55,6 +56,10 @@ class ApplicationIn(Schema):
         ..., description="applicant_name, id_number, phone, division, matter, details, purpose"
     )
     files: dict[str, FileIn] = Field(default_factory=dict, description="材料项代码 -> 文件")
+    office_id: int | None = Field(None, ge=1, le=2**63 - 1, description="申请的公证机构（其所在区县即申请地）")
+    preferred_notary_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="自选公证员（须属于该公证机构，见 GET /offices/{id}/notaries）"
+    )
 
 
 class MaterialOut(Schema):
@@ -76,6 +81,10 @@ class ApplicationOut(Schema):
     verify_code: str | None
     visits: int
     materials: list[MaterialOut]
+    office: str
+    preferred_notary: str | None
+    handler_name: str
+    override_reason: str
 
 
 @router.get("/matters", response=CatalogueOut, auth=None, summary="公证事项目录（材料清单与收费，公开）")
@@ -105,6 +114,12 @@ def _out(case: Case) -> dict[str, Any]:
         "certificate_number": s.certificate.number if s.certificate else None,
         "verify_code": s.certificate.document_code if s.certificate else None,
         "visits": len(s.visits),
+        "office": s.application.office.name if s.application and s.application.office else "",
+        "preferred_notary": (
+            s.application.preferred_notary.full_name if s.application and s.application.preferred_notary else None
+        ),
+        "handler_name": case.handler.full_name if case.handler else "",
+        "override_reason": s.application.override_reason if s.application else "",
         "materials": [
             {"item": r.code, "name": r.name, "status": r.material.status if r.material else "missing"}
             for r in s.checklist
@@ -150,6 +165,8 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[d
             idempotency_key=key,
             partner=payload.partner,
             on_behalf_of=citizen,
+            office_id=payload.office_id,
+            preferred_notary_id=payload.preferred_notary_id,
         )
     return Status(200 if replay else 201, _out(case))
 
@@ -181,3 +198,57 @@ def visit_stats(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for s in selectors.visit_stats(user=request.user)
     ]
+
+
+class NotaryOut(Schema):
+    id: int
+    name: str
+    office: str
+    years_of_practice: int | None
+    matters_handled: int
+    open_cases: int
+
+
+@router.get(
+    "/offices/{office_id}/notaries",
+    response=list[NotaryOut],
+    auth=None,
+    summary="公证机构的公证员（公开，供申请人自选）：执业年限、已办结公证、正在办理",
+)
+def office_notaries(request: HttpRequest, office_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": n.user.pk,
+            "name": n.user.full_name,
+            "office": n.office,
+            "years_of_practice": n.years,
+            "matters_handled": n.handled,
+            "open_cases": n.load,
+        }
+        for n in notaries.notaries_for_office(office_id)
+    ]
+
+
+class AssignIn(Schema):
+    handler_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="不填：申请人自选的公证员，未自选则由受理的公证员承办"
+    )
+    reason: str = Field("", max_length=480, description="未按申请人选择指派时必填")
+    expected_version: int | None = Field(None, ge=1, le=2_147_483_647)
+
+
+@router.post(
+    "/applications/{case_id}/assign",
+    response={200: ApplicationOut, 409: ErrorOut, 422: ErrorOut},
+    summary="受理并指派公证员（默认申请人的选择；改派须说明理由）",
+)
+def application_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
+    selectors.notary_case(user=request.user, case_id=case_id)
+    case = services.notary_assign(
+        actor=cast(User, request.user),
+        case_id=case_id,
+        handler_id=payload.handler_id,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
+    return _out(case)

@@ -22,6 +22,20 @@ class Application(models.Model):
     )
     matter_code = models.CharField(_("公证事项"), max_length=32)
     created_at = models.DateTimeField(default=timezone.now)
+    # 点餐式 (A13): the notary the applicant chose, and why the office assigned someone else.
+    preferred_notary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人选择的公证员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    override_reason = models.CharField(_("未按选择指派的理由"), max_length=500, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("公证申请渠道")
@@ -161,3 +175,24 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.visited_on}"
+
+
+class NotaryProfile(models.Model):
+    """What an applicant choosing a notary may read about them beyond name and office (A13)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notary_profile")
+    practising_since = models.PositiveSmallIntegerField(_("首次执业年份"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公证员执业信息")
+        verbose_name_plural = _("公证员执业信息")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(practising_since__gte=1950, practising_since__lte=2100), name="notaryprofile_since"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.practising_since}"

@@ -47,12 +47,13 @@ class NotarySummary:
     visits: list[Visit]
     blockers: list[str]
     statement: str
+    application: Application | None
 
 
 def summary(case: Case) -> NotarySummary:
     rows = {m.item: m for m in Material.objects.filter(case=case)}
     matter = matter_of(case)
-    application = Application.objects.filter(case=case).first()
+    application = Application.objects.filter(case=case).select_related("preferred_notary", "office").first()
     channel = application.channel if application else Channel.WEB
     return NotarySummary(
         case=case,
@@ -67,6 +68,7 @@ def summary(case: Case) -> NotarySummary:
         visits=list(Visit.objects.filter(case=case).select_related("recorded_by")),
         blockers=issue_blockers(case) if case.status == CaseStatus.OPEN else [],
         statement=statement_draft(case),
+        application=application,
     )
 
 

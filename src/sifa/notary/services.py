@@ -24,10 +24,10 @@ from sifa.cases import calendar as cal
 from sifa.cases.models import Case, CaseStatus
 from sifa.cases.selectors import case_get, case_secrets
 from sifa.cases.services import case_submit, case_transition
-from sifa.core import crypto, idnumber
+from sifa.core import crypto, idnumber, text
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.uploads import check_upload
-from sifa.notary import identity, matters
+from sifa.notary import identity, matters, notaries
 from sifa.notary.choices import Channel, MaterialStatus, PaymentMethod, VisitPurpose
 from sifa.notary.models import (
     Application,
@@ -36,8 +36,10 @@ from sifa.notary.models import (
     FeeRecord,
     IdentityCheck,
     Material,
+    NotaryProfile,
     Visit,
 )
+from sifa.regions.choices import OrganisationKind
 from sifa.regions.models import Organisation
 
 SERVICE = "notarization"
@@ -136,12 +138,16 @@ def notary_apply(
     idempotency_key: str = "",
     partner: str = "",
     on_behalf_of: User | None = None,
+    office_id: int | None = None,
+    preferred_notary_id: int | None = None,
 ) -> Case:
     """Open a notarization case through a channel, with the checklist files given (item code -> file).
 
     Web: the citizen themself. Partner API: a staff machine account, for the citizen identified by
     the application's phone (`on_behalf_of`). Window: a notary of the office, for the citizen.
     Every file is checked before anything is written; a replay with the same key returns the case.
+    `office_id` names the office applied to (its county becomes the application's division);
+    `preferred_notary_id` the applicant's choice of notary (点餐式), who must belong to that office.
     """
     if channel not in Channel.values:
         raise SifaError(ErrorCode.INVALID_INPUT, details={"channel": "未知的申请渠道"})
@@ -166,14 +172,32 @@ def notary_apply(
             errors[code] = exc.message
     if errors:
         raise SifaError(ErrorCode.INVALID_INPUT, details=errors)
+    office = None
+    if office_id is not None:
+        office = Organisation.objects.filter(pk=office_id, kind=OrganisationKind.NOTARY_OFFICE).first()
+        if office is None:
+            raise _invalid("office", "请选择公证机构")
+        data = {**data, "division": office.division_id}
     with transaction.atomic():
         case = case_submit(
             actor=actor, service_type=SERVICE, data=data, idempotency_key=idempotency_key, on_behalf_of=on_behalf_of
         )
         if Application.objects.filter(case=case).exists():  # an idempotent replay
             return case
+        office = office or case.organisation
+        preferred = None
+        if preferred_notary_id is not None:
+            preferred = notaries.office_notary(office.pk if office else None, preferred_notary_id)
+            if preferred is None:
+                # Raised inside the transaction: the case just opened is rolled back with it.
+                raise _invalid("preferred_notary", "所选公证员不属于您申请的公证机构，请重新选择")
         application = Application.objects.create(
-            case=case, channel=channel, partner=partner[:64], office=case.organisation, matter_code=matter.code
+            case=case,
+            channel=channel,
+            partner=partner[:64],
+            office=office,
+            matter_code=matter.code,
+            preferred_notary=preferred,
         )
         for item, upload, kind in checked.values():
             _store_material(case, actor, item, upload, kind)
@@ -181,9 +205,103 @@ def notary_apply(
             actor=actor,
             action="notary.apply",
             target=application,
-            after={"case": case.pk, "channel": channel, "matter": matter.code, "items": sorted(checked)},
+            after={
+                "case": case.pk,
+                "channel": channel,
+                "matter": matter.code,
+                "items": sorted(checked),
+                "office": office.pk if office else None,
+                "preferred_notary": preferred.pk if preferred else None,
+            },
         )
         return case
+
+
+def _invalid(field: str, message: str) -> SifaError:
+    return SifaError(ErrorCode.INVALID_INPUT, message, details={field: message})
+
+
+REASON_MAX = 480  # the engine keeps "未按申请人选择指派：" + reason in the 500-character opinion
+
+
+def notary_assign(
+    *,
+    actor: User,
+    case_id: int,
+    handler_id: int | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Accept the application and assign its notary through the engine's `accept` transition: by
+    default the notary the applicant chose, else the accepting notary; assigning anyone but the
+    applicant's choice needs a written reason (kept, traced, shown to the applicant). Only a notary
+    of the office applied to may be assigned."""
+    application = Application.objects.filter(case_id=case_id, case__service_code=SERVICE).first()
+    chosen = application.preferred_notary_id if application else None
+    if handler_id is None:
+        handler_id = chosen or actor.pk
+    reason = " ".join(text.to_simplified(str(reason or "")).split())
+    if len(reason) > REASON_MAX:
+        raise _invalid("reason", f"理由不超过 {REASON_MAX} 字")
+    overridden = chosen is not None and handler_id != chosen
+    if overridden and not reason:
+        raise _invalid("reason", "未按申请人的选择指派公证员时，必须填写理由")
+    office_id = application.office_id if application else None
+    if office_id and notaries.office_notary(office_id, handler_id) is None:
+        raise _invalid("handler_id", "只能指派本公证机构的公证员")
+    with transaction.atomic():
+        data: dict[str, Any] = {"handler_id": handler_id}
+        if overridden:
+            data["opinion"] = f"未按申请人选择指派：{reason}"
+        case = case_transition(
+            actor=actor, case_id=case_id, transition="accept", data=data, expected_version=expected_version
+        )
+        if application is not None and chosen is not None:
+            before = {"override_reason": application.override_reason}
+            if overridden:
+                application.override_reason, application.overridden_by = reason, actor
+                application.overridden_at = timezone.now()
+                application.save(update_fields=["override_reason", "overridden_by", "overridden_at"])
+            audit_record(
+                actor=actor,
+                action="notary.notary_override" if overridden else "notary.notary_choice_followed",
+                target=application,
+                before=before,
+                after={"case": case.pk, "chosen": chosen, "assigned": case.handler_id, "reason": reason},
+            )
+        return case
+
+
+def notary_profile_set(*, actor: User | None, notary_id: int, practising_since: int) -> NotaryProfile:
+    """Record the year a notary first practised (shown to applicants choosing a notary). Bureau
+    staff whose scope covers the notary's office, or the system (actor None: imports, demo)."""
+    this_year = timezone.now().year
+    if not 1950 <= int(practising_since) <= this_year:
+        raise _invalid("practising_since", f"首次执业年份应在 1950 至 {this_year} 之间")
+    with transaction.atomic():
+        notary = User.objects.select_related("organisation").filter(pk=notary_id, role_grants__role=Role.NOTARY).first()
+        if notary is None or notary.organisation is None:
+            raise SifaError(ErrorCode.NOT_FOUND)
+        if actor is not None and not (
+            actor.has_role(Role.BUREAU_STAFF)
+            and actor.scope_prefix
+            and notary.organisation.division_id.startswith(actor.scope_prefix)
+        ):
+            raise SifaError(ErrorCode.NOT_FOUND)
+        profile = NotaryProfile.objects.select_for_update().filter(user=notary).first()
+        before = {"practising_since": profile.practising_since} if profile else None
+        profile = profile or NotaryProfile(user=notary)
+        profile.practising_since, profile.updated_by = int(practising_since), actor
+        profile.updated_at = timezone.now()
+        profile.save()
+        audit_record(
+            actor=actor,
+            action="notary.profile_set",
+            target=profile,
+            before=before,
+            after={"notary": notary.pk, "practising_since": profile.practising_since},
+        )
+        return profile
 
 
 def channel_of(case: Case) -> str:

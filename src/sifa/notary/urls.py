@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="index"),
     path("matters/", views.matter_list, name="matters"),
     path("apply/<slug:matter_code>/", views.apply, name="apply"),
+    path("offices/notaries/", views.office_notaries, name="office_notaries"),
     path("my/<int:case_id>/", views.my_case, name="my_case"),
     path("my/<int:case_id>/upload/<slug:item>/", views.my_upload, name="my_upload"),
     path("my/<int:case_id>/resubmit/", views.my_resubmit, name="my_resubmit"),

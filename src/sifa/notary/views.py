@@ -19,7 +19,7 @@ from sifa.cases.forms import add_errors
 from sifa.cases.models import Case
 from sifa.cases.presenters import case_row
 from sifa.core.errors import ErrorCode, SifaError
-from sifa.notary import matters, selectors, services
+from sifa.notary import matters, notaries, selectors, services
 from sifa.notary.choices import Channel, MaterialStatus, PaymentMethod, VisitPurpose
 from sifa.portal.hall import citizen_required
 from sifa.regions.choices import OrganisationKind
@@ -77,12 +77,13 @@ def apply(request: HttpRequest, matter_code: str) -> HttpResponse:
     except SifaError as exc:
         raise Http404 from exc
     status = 200
-    if request.method == "POST":
+    chosen = request.POST.get("preferred_notary_id", "")
+    notary_error = ""
+    if request.method == "POST" and "show_notaries" not in request.POST:
         form = ApplyForm(matter, request.POST, request.FILES)
         if form.is_valid():
-            office = Organisation.objects.get(pk=form.cleaned_data["office"])
             data = {k: form.cleaned_data[k] for k in ("applicant_name", "id_number", "phone", "details", "purpose")}
-            data.update(division=office.division_id, matter=matter.name)
+            data.update(matter=matter.name)
             files = {k[5:]: v for k, v in form.cleaned_data.items() if k.startswith("item_") and v}
             try:
                 case = services.notary_apply(
@@ -91,26 +92,60 @@ def apply(request: HttpRequest, matter_code: str) -> HttpResponse:
                     data=data,
                     files=files,
                     idempotency_key=str(request.POST.get("idempotency_key", ""))[:64],
+                    office_id=int(form.cleaned_data["office"]),
+                    preferred_notary_id=_int_or_none(chosen),
                 )
             except SifaError as exc:
                 status = _error_status(exc)
                 if isinstance(exc.details, dict):
+                    notary_error = str(exc.details.get("preferred_notary", ""))
                     exc.details = {
                         ("office" if k == "division" else f"item_{k}" if f"item_{k}" in form.fields else k): v
                         for k, v in exc.details.items()
                     }
-                add_errors(form, exc)
+                if not notary_error:
+                    add_errors(form, exc)
             else:
                 return redirect("notary:my_case", case_id=case.pk)
         else:
             status = 422
     else:
-        form = ApplyForm(matter)
+        # First visit, or the no-script button listing the office's notaries (a POST, so identifiers
+        # never travel in a URL; what was typed is kept, nothing is submitted).
+        form = ApplyForm(matter, initial=request.POST.dict() if request.method == "POST" else None)
+    offices = _offices()
+    office = request.POST.get("office") or (offices[0][0] if offices else "")
     return render(
         request,
         "notary/apply.html",
-        {"matter": matter, "form": form, "idempotency_key": secrets.token_hex(16), "basis": matters.catalogue().basis},
+        {
+            "matter": matter,
+            "form": form,
+            "idempotency_key": request.POST.get("idempotency_key") or secrets.token_hex(16),
+            "basis": matters.catalogue().basis,
+            "notaries": notaries.notaries_for_office(_int_or_none(office)),
+            "office": office,
+            "chosen": chosen,
+            "notary_error": notary_error,
+        },
         status=status,
+    )
+
+
+def _int_or_none(raw: str) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def office_notaries(request: HttpRequest) -> HttpResponse:
+    """The notaries of one office an applicant may choose (htmx fragment, public facts only)."""
+    office = request.GET.get("office", "")[:12]
+    return render(
+        request,
+        "notary/_notaries.html",
+        {"notaries": notaries.notaries_for_office(_int_or_none(office)), "office": office, "chosen": ""},
     )
 
 
@@ -255,6 +290,16 @@ def _detail_page(
             "s": s,
             "is_handler": case.handler_id == user.pk and user.has_role(Role.NOTARY),
             "is_notary": user.has_role(Role.NOTARY),
+            "application": s.application,
+            "candidates": notaries.notaries_for_office(
+                s.application.office_id if s.application else case.organisation_id,
+                s.application.preferred_notary_id if s.application else None,
+            )
+            if case.stage == "submitted" and user.has_role(Role.NOTARY)
+            else [],
+            "selected": request.POST.get("handler_id")
+            or str((s.application.preferred_notary_id if s.application else None) or user.pk),
+            "reason": request.POST.get("reason", ""),
             "errors": errors or [],
             "fee_form": fee_form or FeeForm(),
             "visit_form": visit_form or VisitForm(initial={"visited_on": cal.local_date(timezone.now())}),
@@ -282,15 +327,21 @@ def _act(request: HttpRequest, case_id: int, action: Any) -> HttpResponse:
 @roles_required(Role.NOTARY)
 @require_POST
 def accept(request: HttpRequest, case_id: int) -> HttpResponse:
-    from sifa.cases.services import case_transition
+    """Accept and assign: the applicant's chosen notary preselected; another needs a reason."""
+    raw = request.POST.get("handler_id", "")
 
-    return _act(
-        request,
-        case_id,
-        lambda u, c: case_transition(
-            actor=u, case_id=c.pk, transition="accept", data={"handler_id": u.pk}, expected_version=c.version
-        ),
-    )
+    def run(u: User, c: Case) -> Any:
+        if raw and _int_or_none(raw) is None:
+            raise SifaError(ErrorCode.INVALID_INPUT, "请选择公证员。")
+        return services.notary_assign(
+            actor=u,
+            case_id=c.pk,
+            handler_id=_int_or_none(raw),
+            reason=request.POST.get("reason", ""),
+            expected_version=c.version,
+        )
+
+    return _act(request, case_id, run)
 
 
 @roles_required(Role.NOTARY)

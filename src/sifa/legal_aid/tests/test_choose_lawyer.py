@@ -78,8 +78,12 @@ def test_candidates_are_the_handling_centres_roster_with_public_facts_only(roste
 
 def test_the_portal_form_stores_the_choice_and_staff_see_it_preselected(roster, citizen, aid):
     client = citizen_client(citizen)
-    page = client.get("/legal-aid/apply/?division=370102")  # the no-script button: a GET with the place
+    # The no-script button lists the lawyers for the place chosen, keeps what was typed, submits nothing.
+    page = client.post("/legal-aid/apply/", {**aid_form(), "show_lawyers": "1"})
+    assert page.status_code == 200
     assert 'id="lawyer-list"' in page.content.decode()
+    assert 'value="追索劳动报酬"' in page.content.decode()
+    assert not Case.objects.exists()
     form = {**aid_form(), "declaration": "on", "idempotency_key": "k1", "preferred_lawyer_id": str(roster["yang"].pk)}
     response = client.post("/legal-aid/apply/", form)
     case = Case.objects.get(service_code="legal_aid")
