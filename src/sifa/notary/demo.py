@@ -3,23 +3,26 @@
 Six applications of the demo citizen to 济南市泉城公证处 (历下区), one per stage of the definition —
 待受理, 审查办理, 待补正材料, 已出证 (fee, identity check, one visit, rated 基本满意 so a follow-up
 opens), 不予受理, 不予办理 — through the three channels (web, partner API, window), driven by the
-real services."""
+real services. A13 点餐式: the office's notaries get their years of practice, a second notary
+`demo_notary2` joins, and a seventh web application names demo_notary2 (waiting for acceptance, the
+choice preselected)."""
 
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from sifa.accounts.choices import Role
 from sifa.accounts.models import User
-from sifa.accounts.services import phone_lookup
+from sifa.accounts.services import phone_lookup, staff_create, totp_device_create
 from sifa.cases.models import Case
 from sifa.cases.registry import definitions_sync
 from sifa.cases.services import case_rate, case_transition
-from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PREFIX, demo_id_number
+from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PASSWORD, DEMO_PREFIX, demo_id_number
 from sifa.core.phone import parse_mobile
 from sifa.notary import services
 from sifa.notary.choices import Channel
-from sifa.notary.models import FeeRecord, IdentityCheck, Material, Visit
+from sifa.notary.models import FeeRecord, IdentityCheck, Material, NotaryProfile, Visit
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -103,4 +106,38 @@ def demo_load() -> list[Case]:
         if target == "closed" and not hasattr(case, "rating"):
             case_rate(actor=citizen, case_id=case.pk, score="basic", comment="办得快，但窗口排队较久。")
         cases.append(case)
+    cases.append(_chosen_notary_application(citizen, notary))
     return cases
+
+
+def _chosen_notary_application(citizen: User, notary: User) -> Case:
+    """A13: years of practice for the office's notaries, demo_notary2, and an application naming them."""
+    office = notary.organisation
+    assert office is not None
+    username = DEMO_PREFIX + "notary2"
+    second = User.objects.filter(username=username).first()
+    if second is None:
+        second = staff_create(
+            actor=None, username=username, password=DEMO_PASSWORD, full_name="公证员 钱公信", organisation=office,
+            roles=[Role.NOTARY],
+        )  # fmt: skip
+        totp_device_create(actor=None, user=second)
+    for member, since in ((notary, 2009), (second, 2017)):
+        if not NotaryProfile.objects.filter(user=member).exists():
+            services.notary_profile_set(actor=None, notary_id=member.pk, practising_since=since)
+    return services.notary_apply(
+        actor=citizen,
+        channel=Channel.WEB,
+        data={
+            "applicant_name": "张大爷",
+            "id_number": demo_id_number("370102", "19560312", "135"),
+            "phone": DEMO_CITIZEN_PHONE,
+            "matter": "亲属关系",
+            "details": "与儿子张小明的父子关系（自选公证员）",
+            "purpose": "赴加拿大探亲使用",
+        },
+        files=_files("亲属关系"),
+        idempotency_key="demo-notary-7",
+        office_id=office.pk,
+        preferred_notary_id=second.pk,
+    )

@@ -26,6 +26,8 @@ def test_demo_covers_every_stage_and_channel_and_is_idempotent() -> None:
     assert stages == {"submitted", "handling", "correction", "closed", "rejected", "refused"}
     assert set(Application.objects.values_list("channel", flat=True)) == {"web", "partner", "window"}
     assert Certificate.objects.get().number.endswith("鲁济泉证字第1号")
+    chosen = Application.objects.get(preferred_notary__isnull=False)  # A13: a notary chosen by the applicant
+    assert (chosen.preferred_notary.username, chosen.case.stage) == ("demo_notary2", "submitted")
 
 
 def test_every_demo_case_renders_for_the_notary_and_the_citizen() -> None:
