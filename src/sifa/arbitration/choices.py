@@ -83,3 +83,11 @@ class ServiceResult(models.TextChoices):
 class ServiceStatus(models.TextChoices):
     PENDING = "pending", _("待送达")
     SERVED = "served", _("已送达")
+
+
+class RiskLevel(models.TextChoices):
+    """Level of the E1 litigation-risk score (sifa.risk.litigation.level_of: high >= 60, medium >= 30)."""
+
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")

@@ -3,6 +3,12 @@
 Registry at 济南仲裁委员会: arbitrators in every state (已申请, 审核通过, 未通过审核, 已聘任 (the demo
 arbitrator's account among them), 聘期届满, 已解聘). Cases in every stage: 受理审查, 组成仲裁庭,
 开庭准备, 开庭审理, 已裁决 (with services: one postal signed, one electronic pending), 不予受理.
+
+Litigation risk at the acceptance review (E1), with the applications awaiting acceptance checked:
+an award that granted nothing (张大爷 v 济南大明湖装饰工程有限公司) followed by a new application on
+the same dispute type against the same company (败诉后重复申请仲裁, 中), and a loan claim against a
+relative who shares the applicant's phone and address, filed ten days after the loan (关联方串通 +
+借贷后短期内申请仲裁, 高: acceptance waits for the staff's acknowledgement).
 """
 
 from datetime import timedelta
@@ -12,7 +18,7 @@ from django.utils import timezone
 
 from sifa.accounts.models import User
 from sifa.arbitration import services
-from sifa.arbitration.models import Arbitrator, Delivery, FeeRecord, TrainingSession
+from sifa.arbitration.models import Arbitrator, Delivery, FeeRecord, LitigationCheck, TrainingSession
 from sifa.cases.models import Case, CaseDocument
 from sifa.cases.registry import definitions_sync
 from sifa.cases.services import case_submit, case_transition
@@ -191,4 +197,94 @@ def demo_load() -> list[Case]:
                 consent=True,
             )
         cases.append(case)
+    cases += _risk_cases(staff, citizen, roster)
+    for case in cases:  # every application awaiting acceptance shows its check on the supervision page
+        if case.stage == "review" and not LitigationCheck.objects.filter(case=case).exists():
+            services.litigation_check_run(actor=staff, case_id=case.pk)
     return cases
+
+
+LOSS_RESPONDENT = {
+    "respondent_name": "济南大明湖装饰工程有限公司",
+    "respondent_address": "济南市历下区明湖东路8号",
+    "dispute_type": "建设工程",
+    "title": "装饰装修工程款纠纷",
+}
+
+
+def _file(citizen: User, key: str, **data: object) -> Case:
+    existing = Case.objects.filter(submitted_by=citizen, idempotency_key=key).first()
+    if existing is not None:  # the form holds dates relative to the first run: do not resubmit
+        return existing
+    base = {
+        "applicant_name": "张大爷",
+        "id_number": demo_id_number("370102", "19560312", "135"),
+        "phone": DEMO_CITIZEN_PHONE,
+        "division": "370102",
+        "claimant_address": "济南市历下区泉城路100号",
+        "e_service_consent": True,
+    }
+    return case_submit(
+        actor=citizen,
+        service_type="arbitration",
+        idempotency_key=key,
+        data={**base, **data},
+        files={"agreement": SimpleUploadedFile("仲裁协议.pdf", PDF, content_type="application/pdf")},
+    )
+
+
+def _risk_cases(staff: User, citizen: User, roster: dict[str, Arbitrator]) -> list[Case]:
+    """Three applications for the litigation-risk check (E1), filed in this order."""
+    claim = {
+        "claim_amount": "60000.00",
+        "claims": "请求裁决被申请人退还多收的装修工程预付款6万元并赔偿损失。",
+        "facts": "双方签订装修合同并约定仲裁。申请人认为被申请人未按约定施工。",
+    }
+    lost = _file(citizen, "demo-zc-risk-1", **LOSS_RESPONDENT, **claim)
+    if lost.stage == "review":
+        fee = services.fee_assess(actor=staff, case_id=lost.pk)
+        services.fee_record(
+            actor=staff, case_id=lost.pk, kind="paid", amount=fee.amount, receipt_number="JNZC-DEMO-0101"
+        )
+        lost = services.arbitration_accept(actor=staff, case_id=lost.pk, opinion="符合受理条件，予以受理。")
+    if lost.stage == "forming":
+        lost = services.tribunal_form(
+            actor=staff, case_id=lost.pk, form="sole", seats=[services.Seat(roster["褚明理"].pk, "sole", "joint")]
+        )
+    if lost.stage == "preparing":
+        lost = services.hearing_schedule(
+            actor=staff,
+            case_id=lost.pk,
+            hearing_at=timezone.now() + timedelta(days=7),
+            place="济南仲裁委员会第二仲裁庭",
+        )
+    if lost.stage == "hearing":
+        lost = services.award_issue(
+            actor=staff,
+            case_id=lost.pk,
+            award_amount="0.00",
+            reasoning="被申请人已按合同约定完成施工并经验收，申请人的主张缺乏证据。",
+            rulings="驳回申请人的全部仲裁请求",
+            fee_burden="仲裁费由申请人承担",
+        )
+    again = _file(
+        citizen,
+        "demo-zc-risk-2",
+        **LOSS_RESPONDENT,
+        **claim | {"claims": "请求裁决被申请人返还装修预付款6万元，并承担本案仲裁费用。"},
+    )
+    relative = _file(
+        citizen,
+        "demo-zc-risk-3",
+        respondent_name="张小明",
+        respondent_id_number=demo_id_number("370102", "19850606", "171"),
+        respondent_phone=DEMO_CITIZEN_PHONE,
+        respondent_address="济南市历下区泉城路100号",
+        dispute_type="借款合同",
+        title="借款合同纠纷",
+        debt_date=(timezone.localdate() - timedelta(days=10)).isoformat(),
+        claim_amount="800000.00",
+        claims="请求裁决被申请人偿还借款80万元及利息。",
+        facts="被申请人向申请人借款80万元，约定十日内归还，到期未还。借款合同约定争议由济南仲裁委员会仲裁。",
+    )
+    return [lost, again, relative]

@@ -1,5 +1,6 @@
 """仲裁 (A9) rows of its own: the arbitrator registry (application, training, exam, registration,
-evaluation), the arbitration fee ledger, the tribunal of a case and the service (送达) of documents.
+evaluation), the arbitration fee ledger, the tribunal of a case, the service (送达) of documents and
+the litigation-risk checks (E1) of the acceptance review.
 
 The cases themselves are cases of the `arbitration` service type (sifa.cases). Names, ID numbers
 and phones of arbitrators are stored encrypted (`EncryptedTextField`) with a keyed hash of the ID
@@ -20,6 +21,7 @@ from sifa.arbitration.choices import (
     MemberRole,
     PartyRole,
     Qualification,
+    RiskLevel,
     ServiceMethod,
     ServiceResult,
     ServiceStatus,
@@ -283,3 +285,62 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id}: {self.result}"
+
+
+class LitigationCheck(models.Model):
+    """One E1 check of an application at the acceptance review: what the reviewing staff saw.
+
+    A row per check (a recheck adds a row), so the supervision page and later reviewers see the
+    result the case was accepted on, when it was computed and against how much history. Warnings are
+    stored as shown (type, label, category, points, evidence with phones masked); no identifier is
+    stored in clear. A high level must be acknowledged, with a reason, before acceptance.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="arbitration_litigation_checks")
+    computed_at = models.DateTimeField(_("检查时间"), default=timezone.now)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("检查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField(_("申请提交时间（比对此前的案件）"))
+    history_cases = models.PositiveIntegerField(_("比对的仲裁案件数"))
+    history_parties = models.PositiveIntegerField(_("比对的当事人记录数"))
+    score = models.PositiveSmallIntegerField(_("风险分"))
+    level = models.CharField(_("风险等级"), max_length=8, choices=RiskLevel.choices)
+    warnings = models.JSONField(_("预警"), default=list, blank=True)
+    elapsed_ms = models.PositiveIntegerField(_("计算用时（毫秒）"), default=0)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    acknowledgement = models.TextField(_("核查说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("诉讼风险检查")
+        verbose_name_plural = _("诉讼风险检查")
+        ordering = ["-computed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=100), name="litigationcheck_score_range"),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True, acknowledgement="")
+                | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False) & ~Q(acknowledgement=""),
+                name="litigationcheck_acknowledged_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "-computed_at"], name="litigationcheck_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.score} ({self.level})"
+
+    @property
+    def blocks_acceptance(self) -> bool:
+        return self.level == RiskLevel.HIGH and self.acknowledged_at is None

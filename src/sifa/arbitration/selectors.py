@@ -1,5 +1,5 @@
 """仲裁 (A9) reads: the registry in scope, the fee table and a case's fee settlement, tribunals,
-outstanding services, and the supervision list.
+outstanding services, the supervision list and the litigation-risk checks (E1) of a case.
 
 Scope: arbitration staff see their own commission's registry and cases; bureau staff and
 supervisors see every commission inside their division subtree (they supervise registration).
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sifa.accounts.choices import AccountKind, Role
 from sifa.arbitration.choices import ArbitratorStatus, FeeKind, ServiceStatus
-from sifa.arbitration.models import Arbitrator, Delivery, FeeRecord, Tribunal
+from sifa.arbitration.models import Arbitrator, Delivery, FeeRecord, LitigationCheck, Tribunal
 from sifa.cases.models import Case
 from sifa.cases.selectors import case_visible
 from sifa.core.errors import ErrorCode, SifaError
@@ -234,3 +234,33 @@ def on_time_rate(arbitrator: Arbitrator, year: int) -> tuple[int, int, Decimal |
     n = closed.count()
     rate = (Decimal(n - late) / Decimal(n)).quantize(Decimal("0.0001")) if n else None
     return cases.count(), n, rate
+
+
+# ---- litigation risk (E1) --------------------------------------------------------------------
+
+
+def litigation_check_latest(case: Case) -> LitigationCheck | None:
+    """The newest check of a case: while it awaits acceptance, what the reviewer sees; afterwards,
+    what it was accepted on (checks run only during the acceptance review)."""
+    return (
+        LitigationCheck.objects.filter(case=case)
+        .select_related("computed_by", "acknowledged_by")
+        .order_by("-computed_at", "-id")
+        .first()
+    )
+
+
+def litigation_checks_latest(case_ids: list[int]) -> dict[int, LitigationCheck]:
+    """The newest check of each case (one query, for the supervision list)."""
+    latest: dict[int, LitigationCheck] = {}
+    for check in LitigationCheck.objects.filter(case_id__in=case_ids).order_by("case_id", "-computed_at", "-id"):
+        latest.setdefault(check.case_id, check)
+    return latest
+
+
+def litigation_case_get(*, user: Any, case_id: int) -> Case:
+    """A case whose litigation-risk result the user may read: staff with a role of this app who see
+    the case (the case page's rule). Citizens, the applicant included, are refused."""
+    if getattr(user, "kind", None) != AccountKind.STAFF or not user.has_role(*READ_ROLES):
+        raise SifaError(ErrorCode.FORBIDDEN)
+    return arbitration_case_get(user=user, case_id=case_id)

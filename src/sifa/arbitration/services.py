@@ -4,7 +4,8 @@ Chinese message and leave the database unchanged.
 Registry: apply → review (approve / reject) → training attendance and exam → register (聘任, a
 term of years, certificate number) → annual evaluation → renew or remove.
 Cases: fee assessment and payments (acceptance is refused until the fee is paid, waived or
-deferred), acceptance, tribunal formation from registered arbitrators in term, hearing notice,
+deferred), the litigation-risk check of the acceptance review (E1: a high score must be acknowledged
+with a reason before acceptance), acceptance, tribunal formation from registered arbitrators in term, hearing notice,
 award — each step fires the engine's transition (`case_transition`) after this app's guard.
 Service (送达): one delivery per document and party, attempts with their results, a 送达回证 when
 served; electronic service through a signed link whose opening records 已阅.
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from sifa.accounts.choices import AccountKind
 from sifa.accounts.models import User
-from sifa.arbitration import selectors
+from sifa.arbitration import litigation, selectors
 from sifa.arbitration.choices import (
     EIGHT_YEAR_BASES,
     ArbitratorStatus,
@@ -32,6 +33,7 @@ from sifa.arbitration.choices import (
     MemberRole,
     PartyRole,
     Qualification,
+    RiskLevel,
     ServiceMethod,
     ServiceResult,
     ServiceStatus,
@@ -45,6 +47,7 @@ from sifa.arbitration.models import (
     Evaluation,
     ExamRecord,
     FeeRecord,
+    LitigationCheck,
     TrainingAttendance,
     TrainingSession,
     Tribunal,
@@ -504,11 +507,114 @@ def fee_record(
         return record
 
 
+# ---- litigation risk at the acceptance review (E1) --------------------------------------------
+
+REVIEW_STAGE = "review"
+
+
+def litigation_check_run(*, actor: User, case_id: int) -> LitigationCheck:
+    """Score an application awaiting acceptance against the platform's history before its
+    submission (`sifa.arbitration.litigation`) and store what the staff member is shown.
+
+    The audit entry holds counts only (warnings per category, score, level, history size)."""
+    commission = _staff_commission(actor)
+    case = Case.objects.filter(pk=case_id, service_code=selectors.SERVICE_CODE, organisation=commission).first()
+    if case is None:
+        raise SifaError(ErrorCode.NOT_FOUND)
+    if case.stage != REVIEW_STAGE:
+        raise SifaError(ErrorCode.CONFLICT, "只有待受理审查的申请可以进行诉讼风险检查。", details={"stage": case.stage})
+    result = litigation.score(case)  # read only, outside the write transaction
+    warnings = result.warnings()
+    with transaction.atomic():
+        locked = _case_for_write(actor, case_id)
+        if locked.stage != REVIEW_STAGE:
+            raise SifaError(ErrorCode.CONFLICT, "案件已不在受理审查环节。", details={"stage": locked.stage})
+        check = LitigationCheck.objects.create(
+            case=locked,
+            computed_by=actor,
+            filed_at=locked.created_at,
+            history_cases=result.arbitration_cases,
+            history_parties=result.parties,
+            score=result.score.score,
+            level=result.score.level,
+            warnings=warnings,
+            elapsed_ms=round(result.score.seconds * 1000),
+        )
+        audit_record(
+            actor=actor,
+            action="arbitration.litigation_check",
+            target=check,
+            after={
+                "case": locked.pk,
+                "history_cases": result.arbitration_cases,
+                "mediation_cases": result.mediation_cases,
+                "warnings": len(warnings),
+                "categories": litigation.counts(warnings),
+                "score": check.score,
+                "level": check.level,
+            },
+        )
+        return check
+
+
+def litigation_acknowledge(*, actor: User, case_id: int, reason: str, check_id: int | None = None) -> LitigationCheck:
+    """The staff member confirms having examined a high-risk result, with the reason acceptance may
+    still proceed; `check_id` (the result the page showed) must still be the latest one."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 1000:
+        raise _invalid(reason="请填写核查说明（1000 字以内）")
+    with transaction.atomic():
+        case = _case_for_write(actor, case_id)
+        if case.stage != REVIEW_STAGE:
+            raise SifaError(ErrorCode.CONFLICT, "案件已不在受理审查环节。", details={"stage": case.stage})
+        check = LitigationCheck.objects.select_for_update().filter(case=case).order_by("-computed_at", "-id").first()
+        if check is None:
+            raise SifaError(ErrorCode.CONFLICT, "本案尚未进行诉讼风险检查。")
+        if check_id is not None and check.pk != check_id:
+            raise SifaError(ErrorCode.STALE_VERSION, "诉讼风险已重新检查，请查看最新结果后再确认。")
+        if check.level != RiskLevel.HIGH:
+            raise SifaError(ErrorCode.CONFLICT, "只有高风险预警需要确认。", details={"level": check.level})
+        if check.acknowledged_at is not None:
+            raise SifaError(ErrorCode.CONFLICT, "该预警已确认。")
+        check.acknowledged_by, check.acknowledged_at, check.acknowledgement = actor, timezone.now(), reason
+        check.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement"])
+        audit_record(
+            actor=actor,
+            action="arbitration.litigation_acknowledge",
+            target=check,
+            after={"case": case.pk, "check": check.pk, "score": check.score, "level": check.level, "reason": reason},
+        )
+        return check
+
+
+def _litigation_guard(case: Case) -> LitigationCheck:
+    check = LitigationCheck.objects.filter(case=case).order_by("-computed_at", "-id").first()
+    if check is None:
+        raise SifaError(ErrorCode.CONFLICT, "本案尚未进行诉讼风险检查。")
+    if check.blocks_acceptance:
+        raise SifaError(
+            ErrorCode.CONFLICT,
+            f"诉讼风险检查为高风险（{check.score} 分），须先核查预警并填写确认说明，方可受理。",
+            details={"litigation_risk": check.level, "score": str(check.score)},
+        )
+    return check
+
+
 # ---- case steps ------------------------------------------------------------------------------
 
 
 def arbitration_accept(*, actor: User, case_id: int, opinion: str) -> Case:
-    """受理 (仲裁法第二十四条), refused until the fee is paid in full, waived or deferred."""
+    """受理 (仲裁法第二十四条), refused until the fee is paid in full, waived or deferred, and while the
+    latest litigation-risk check is high and not acknowledged. An application never checked is
+    checked first (committed on its own, so a refusal keeps the result for the staff to see)."""
+    commission = _staff_commission(actor)
+    if (
+        Case.objects.filter(
+            pk=case_id, service_code=selectors.SERVICE_CODE, organisation=commission, stage=REVIEW_STAGE
+        ).exists()
+        and not LitigationCheck.objects.filter(case_id=case_id).exists()
+    ):
+        litigation_check_run(actor=actor, case_id=case_id)
     with transaction.atomic():
         case = _case_for_write(actor, case_id)
         state = selectors.fee_state(case)
@@ -518,6 +624,8 @@ def arbitration_accept(*, actor: User, case_id: int, opinion: str) -> Case:
                 "仲裁费尚未缴清（或经批准缓交、免交），不能受理。",
                 details={"fee": state.label},
             )
+        if case.stage == REVIEW_STAGE:
+            _litigation_guard(case)
         if state.waived or state.deferred:
             receipt = state.label
         else:

@@ -1,6 +1,7 @@
 """仲裁 (A9) pages: the registry (list, filters, Excel export and import, application, the steps of
-one arbitrator), training sessions, case supervision, one case's arbitration panel (fee, acceptance,
-tribunal, hearing, award, service), the deliveries page, and the party's electronic-service link.
+one arbitrator), training sessions, case supervision, one case's arbitration panel (fee, litigation
+risk and acceptance, tribunal, hearing, award, service), the deliveries page, and the party's
+electronic-service link.
 
 Every write calls one service; a refusal re-renders the page with the service's Chinese message.
 """
@@ -25,11 +26,12 @@ from sifa.arbitration.choices import (
     MemberRole,
     PartyRole,
     Qualification,
+    RiskLevel,
     ServiceMethod,
     ServiceResult,
     TribunalForm,
 )
-from sifa.arbitration.models import Arbitrator, Delivery, TrainingSession
+from sifa.arbitration.models import Arbitrator, Delivery, LitigationCheck, TrainingSession
 from sifa.cases import registry
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.excel import export_xlsx
@@ -296,7 +298,9 @@ def _stage_names(case: Any) -> str:
 @roles_required(*READ)
 def cases(request: HttpRequest) -> HttpResponse:
     rows = []
-    for case in selectors.arbitration_cases(user=request.user).select_related("arbitration_tribunal")[:500]:
+    listed = list(selectors.arbitration_cases(user=request.user).select_related("arbitration_tribunal")[:500])
+    risks = selectors.litigation_checks_latest([c.pk for c in listed])
+    for case in listed:
         tribunal = getattr(case, "arbitration_tribunal", None)
         members = (
             [
@@ -313,9 +317,30 @@ def cases(request: HttpRequest) -> HttpResponse:
                 "fee": selectors.fee_state(case).label,
                 "members": members,
                 "pending": case.arbitration_deliveries.filter(status="pending").count(),
+                "risk": risks.get(case.pk),
             }
         )
     return render(request, "arbitration/cases.html", {"rows": rows})
+
+
+def _may_write_case(user: User, case: Any) -> bool:
+    return user.has_role(*WRITE) and user.organisation_id is not None and user.organisation_id == case.organisation_id
+
+
+def _name(user: User | None, default: str = "") -> str:
+    return (user.full_name or user.username) if user is not None else default
+
+
+def _risk_context(check: LitigationCheck | None) -> dict[str, Any]:
+    """The latest litigation-risk check as the case page shows it (evidence already masked)."""
+    if check is None:
+        return {"risk": None}
+    return {
+        "risk": check,
+        "risk_level": RiskLevel(check.level).label,
+        "risk_by": _name(check.computed_by, "系统"),
+        "risk_ack_by": _name(check.acknowledged_by),
+    }
 
 
 def _panel(request: HttpRequest, case_id: int, error: str = "", status: int = 200) -> HttpResponse:
@@ -336,6 +361,7 @@ def _panel(request: HttpRequest, case_id: int, error: str = "", status: int = 20
         request,
         "arbitration/case.html",
         {
+            **_risk_context(selectors.litigation_check_latest(case)),
             "case": case,
             "stage": _stage_names(case),
             "fee": selectors.fee_state(case),
@@ -362,6 +388,22 @@ def _panel(request: HttpRequest, case_id: int, error: str = "", status: int = 20
 
 @roles_required(*READ)
 def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case page. The first time the commission's staff open an application awaiting acceptance,
+    its litigation-risk check runs (and is stored and audited), so the reviewer sees the warnings."""
+    try:
+        case = selectors.arbitration_case_get(user=request.user, case_id=case_id)
+    except SifaError as exc:
+        raise Http404 from exc
+    user = _user(request)
+    if (
+        case.stage == services.REVIEW_STAGE
+        and _may_write_case(user, case)
+        and selectors.litigation_check_latest(case) is None
+    ):
+        try:
+            services.litigation_check_run(actor=user, case_id=case.pk)
+        except SifaError as exc:
+            return _panel(request, case_id, exc.message, status=exc.status)
     return _panel(request, case_id)
 
 
@@ -391,6 +433,10 @@ CASE_ACTIONS: dict[str, ArbAction] = {
         reason=p.get("reason", ""),
     ),
     "accept": lambda u, i, p: services.arbitration_accept(actor=u, case_id=i, opinion=p.get("opinion", "")),
+    "risk-check": lambda u, i, p: services.litigation_check_run(actor=u, case_id=i),
+    "risk-acknowledge": lambda u, i, p: services.litigation_acknowledge(
+        actor=u, case_id=i, reason=p.get("reason", ""), check_id=int(p.get("check") or 0) or None
+    ),
     "tribunal": lambda u, i, p: services.tribunal_form(actor=u, case_id=i, form=p.get("form", ""), seats=_seats(p)),
     "hearing": lambda u, i, p: services.hearing_schedule(
         actor=u, case_id=i, hearing_at=_hearing_at(p.get("hearing_at", "")), place=p.get("hearing_place", "")

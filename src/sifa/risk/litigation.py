@@ -19,10 +19,17 @@ Warnings (type -> category as counted in the seed: 虚假诉讼 / 滥诉 / 涉�
 The joins are SQL over tables `cases_raw` and `parties_raw` using constructs DuckDB and Spark SQL
 share; the one dialect point (days since 1970) is a parameter. The party graph's connected groups
 are computed with scipy over the edge list the SQL returns.
+
+Two ways in: `score_files` (the CLI, the filing-desk page and API: files, every filing) and
+`score_case` (one filing against rows a caller built, e.g. the platform's own arbitration history in
+`sifa.arbitration.litigation`). Both run the same SQL; `Terms` only words the evidence (原告/被告 for
+courts, 申请人/被申请人 for arbitration).
 """
 
 import csv
+import time
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -65,6 +72,44 @@ TYPE_LABELS = {
     "repeat_after_loss": "败诉后重复起诉",
     "mass_defendant": "同一被告大量被诉",
 }
+
+
+@dataclass(frozen=True)
+class Terms:
+    """How the evidence names the sides and the act of filing (constants, never input)."""
+
+    plaintiff: str
+    defendant: str
+    sue: str  # 起诉
+    sued: str  # 被起诉
+    complaint: str  # 诉状
+    again_before: str  # "…败诉后再次" + again_before + defendant's name + again_after
+    again_after: str
+    labels: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        words = [self.plaintiff, self.defendant, self.sue, self.sued, self.complaint, self.again_before]
+        if any("'" in w for w in [*words, self.again_after]):
+            raise ValueError("terms are SQL string literals: no quotes")
+
+
+COURT = Terms("原告", "被告", "起诉", "被起诉", "诉状", "起诉被告", "", TYPE_LABELS)
+ARBITRATION = Terms(
+    "申请人",
+    "被申请人",
+    "申请仲裁",
+    "被申请仲裁",
+    "仲裁申请书",
+    "对被申请人",
+    "申请仲裁",
+    {
+        "collusion": "关联方串通仲裁",
+        "quick_loan_suit": "借贷后短期内申请仲裁",
+        "templated_claims": "模板化批量申请仲裁",
+        "repeat_after_loss": "败诉后重复申请仲裁",
+        "mass_defendant": "同一被申请人大量被申请仲裁",
+    },
+)
 
 QUICK_LOAN_DAYS = 30
 TEMPLATE_MIN = 5
@@ -135,9 +180,10 @@ SELECT a.pkey, b.pkey FROM pt a JOIN pt b ON a.kin <> '' AND b.idn IS NOT NULL
 """
 
 
-def flags_sql(d: Dialect, *, since_days: int | None = None) -> str:
+def flags_sql(d: Dialect, *, since_days: int | None = None, terms: Terms = COURT) -> str:
     """One row per warning: case_no, type, evidence (score and level are added afterwards)."""
     since = f"AND x.fd >= {int(since_days)}" if since_days is not None else ""
+    t = terms
     return f"""
 WITH cp AS (
   SELECT p.*, x.filed, x.fd, x.cd, x.dd, x.cause, x.outcome, x.claim_text FROM pt p JOIN c2 x ON x.case_no = p.case_no
@@ -177,7 +223,7 @@ WITH cp AS (
   GROUP BY cur.case_no, cur.fd, cur.pname, cur.dname
 ), found AS (
   SELECT case_no, fd, 'collusion' AS type,
-         '原告' || coalesce(pname, '') || '与被告' || coalesce(dname, '') || '：' ||
+         '{t.plaintiff}' || coalesce(pname, '') || '与{t.defendant}' || coalesce(dname, '') || '：' ||
          CASE WHEN same_phone THEN '共用电话 ' || {_mask_phone("pphone")} || '；' ELSE '' END ||
          CASE WHEN same_addr THEN '同一住址 ' || paddr || '；' ELSE '' END ||
          CASE WHEN same_agent THEN '同一代理人 ' || pagent || '；' ELSE '' END ||
@@ -189,19 +235,19 @@ WITH cp AS (
   WHERE pk <> dk AND (same_phone OR same_addr OR same_agent OR kin OR same_grp)
   UNION ALL
   SELECT case_no, fd, 'quick_loan_suit',
-         '借贷发生于 ' || CAST(debt AS STRING) || '，' || CAST(fd - dd AS STRING) || ' 天后即起诉（' || CAST(filed AS STRING) || '）'
+         '借贷发生于 ' || CAST(debt AS STRING) || '，' || CAST(fd - dd AS STRING) || ' 天后即{t.sue}（' || CAST(filed AS STRING) || '）'
   FROM c2 WHERE cause LIKE '%借%' AND dd IS NOT NULL AND fd IS NOT NULL AND fd - dd BETWEEN 0 AND {QUICK_LOAN_DAYS}
   UNION ALL
   SELECT case_no, fd, 'templated_claims',
-         '原告' || coalesce(name, '') || '一年内以相同模板诉状起诉 ' || CAST(n AS STRING) || ' 件'
+         '{t.plaintiff}' || coalesce(name, '') || '一年内以相同模板{t.complaint}{t.sue} ' || CAST(n AS STRING) || ' 件'
   FROM templ_n WHERE n >= {TEMPLATE_MIN}
   UNION ALL
   SELECT case_no, fd, 'repeat_after_loss',
-         '原告' || coalesce(pname, '') || '在 ' || prev_case || ' 中败诉后再次起诉被告' || coalesce(dname, '')
+         '{t.plaintiff}' || coalesce(pname, '') || '在 ' || prev_case || ' 中败诉后再次{t.again_before}' || coalesce(dname, '') || '{t.again_after}'
   FROM repeat_loss
   UNION ALL
   SELECT case_no, fd, 'mass_defendant',
-         '被告' || coalesce(name, '') || '一年内被起诉 ' || CAST(n AS STRING) || ' 件'
+         '{t.defendant}' || coalesce(name, '') || '一年内{t.sued} ' || CAST(n AS STRING) || ' 件'
   FROM mass WHERE n >= {MASS_MIN}
 )
 SELECT DISTINCT x.case_no, x.type, x.evidence FROM found x WHERE TRUE {since}
@@ -278,6 +324,33 @@ def level_of(score: int) -> str:
     return "high" if score >= 60 else "medium" if score >= 30 else "low"
 
 
+def score_of(kinds: Iterable[str]) -> int:
+    """Sum of the points of the distinct warning types, capped at 100."""
+    return min(100, sum(WARNINGS[k][1] for k in set(kinds)))
+
+
+def by_case(rows: Iterable[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Rows of `flags_sql` grouped per case, evidence without its trailing separator."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for case_no, kind, evidence in rows:
+        found.setdefault(case_no, []).append((kind, evidence.rstrip("；")))
+    return found
+
+
+def _connect(threads: int | None, *, spill: bool = True) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()  # in memory
+    con.execute("SET enable_progress_bar = false")
+    if not spill:  # rows that may hold personal data never go to disk (small inputs: one filing's history)
+        con.execute("SET temp_directory = ''")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def _epoch_days(con: duckdb.DuckDBPyConnection, day: str) -> int:
+    return int(con.execute(f"SELECT {DUCKDB.epoch_days.format(col='CAST(? AS DATE)')}", [day]).fetchall()[0][0])
+
+
 def score_files(
     *,
     cases: Path | str,
@@ -289,10 +362,7 @@ def score_files(
 ) -> LitigationReport:
     """Score every filing (or those filed on/after `since`, YYYY-MM-DD) and write OUTPUT_HEADERS rows."""
     report = LitigationReport()
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
+    con = _connect(threads)
     bar = tqdm(total=5, desc="诉讼风险", unit="步", disable=not progress)
     try:
         report.cases = load_table(con, "cases_raw", cases, CASE_HEADERS, "案件")
@@ -303,28 +373,102 @@ def score_files(
         bar.update()
         party_groups(con)
         bar.update()
-        since_days = None
-        if since:
-            since_days = int(
-                con.execute(f"SELECT {DUCKDB.epoch_days.format(col='CAST(? AS DATE)')}", [since]).fetchall()[0][0]
-            )
+        since_days = _epoch_days(con, since) if since else None
         rows = con.execute(flags_sql(DUCKDB, since_days=since_days)).fetchall()
         bar.update()
-        by_case: dict[str, list[tuple[str, str]]] = {}
-        for case_no, kind, evidence in rows:
-            by_case.setdefault(case_no, []).append((kind, evidence))
+        found = by_case(rows)
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(OUTPUT_HEADERS)
-        for case_no, items in by_case.items():
-            score = min(100, sum(WARNINGS[k][1] for k in {k for k, _ in items}))
+        for case_no, items in found.items():
+            score = score_of(k for k, _ in items)
             for kind, evidence in items:
-                writer.writerow((case_no, kind, WARNINGS[kind][0], score, level_of(score), evidence.rstrip("；")))
+                writer.writerow((case_no, kind, WARNINGS[kind][0], score, level_of(score), evidence))
                 report.warnings[kind] += 1
             for category in {WARNINGS[k][0] for k, _ in items}:
                 report.categories[category] += 1
-        report.flagged_cases = len(by_case)
+        report.flagged_cases = len(found)
         bar.update()
     finally:
         bar.close()
         con.close()
     return report
+
+
+# ---- one filing against rows a caller built (the platform's own cases) ------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    type: str
+    label: str
+    category: str
+    points: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class CaseScore:
+    case_no: str
+    score: int
+    level: str
+    flags: tuple[Flag, ...]
+    cases: int  # rows scored against (the filing included)
+    parties: int
+    seconds: float
+
+
+def _frame(rows: Sequence[Mapping[str, object]], headers: tuple[str, ...]) -> pd.DataFrame:
+    def text(value: object) -> str | None:
+        return None if value is None or value == "" else str(value)
+
+    return pd.DataFrame([[text(r.get(h)) for h in headers] for r in rows], columns=list(headers), dtype=object)
+
+
+def score_case(
+    *,
+    cases: Sequence[Mapping[str, object]],
+    parties: Sequence[Mapping[str, object]],
+    case_no: str,
+    terms: Terms = COURT,
+    threads: int | None = None,
+) -> CaseScore:
+    """Score the filing `case_no` against the other rows (CASE_HEADERS / PARTY_HEADERS dicts).
+
+    The same SQL as `score_files`; the caller passes the history as it stood when the filing was
+    made (cases filed before it, outcomes known then): the party graph is built from every row
+    given, so rows from after the filing would leak into it. Nothing is written anywhere: the rows
+    live in an in-memory DuckDB that is closed before returning, with spilling to disk disabled.
+    """
+    started = time.perf_counter()
+    target = next((c for c in cases if c.get("case_no") == case_no), None)
+    if target is None or not target.get("filed_date"):
+        raise ValueError("the filing to score must be among the cases, with its filing date")
+    con = _connect(threads, spill=False)
+    try:
+        for name, given, headers in (("cases_raw", cases, CASE_HEADERS), ("parties_raw", parties, PARTY_HEADERS)):
+            con.register(f"{name}_frame", _frame(given, headers))
+            columns = ", ".join(f'CAST("{h}" AS VARCHAR) AS "{h}"' for h in headers)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {columns} FROM {name}_frame")
+            con.unregister(f"{name}_frame")
+        for statement in prepare_sql(DUCKDB):
+            con.execute(statement)
+        party_groups(con)
+        since_days = _epoch_days(con, str(target["filed_date"]))
+        rows = con.execute(flags_sql(DUCKDB, since_days=since_days, terms=terms)).fetchall()
+    finally:
+        con.close()
+    items = by_case(rows).get(case_no, [])
+    score = score_of(k for k, _ in items)
+    flags = tuple(
+        Flag(kind, terms.labels.get(kind, kind), WARNINGS[kind][0], WARNINGS[kind][1], evidence)
+        for kind, evidence in items
+    )
+    return CaseScore(
+        case_no=case_no,
+        score=score,
+        level=level_of(score),
+        flags=flags,
+        cases=len(cases),
+        parties=len(parties),
+        seconds=time.perf_counter() - started,
+    )

@@ -195,3 +195,48 @@ def test_filing_desk_page_and_api(tmp_path: Path, staff_client: Any) -> None:
     assert AuditEntry.objects.filter(action="risk.litigation_check").count() == 2
     mediator = staff_client("370102", (Role.MEDIATOR,))
     assert mediator.get("/risk/litigation/").status_code == 403
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_score_case_gives_the_file_scorers_answer_for_one_filing(tmp_path: Path) -> None:
+    litigation_data.write(tmp_path, 150, seed=4)
+    by_file: dict[str, list[tuple[str, ...]]] = {}
+    for row in _score(tmp_path):
+        by_file.setdefault(row[0], []).append(row)
+    cases, parties = _rows(tmp_path / "cases.csv"), _rows(tmp_path / "parties.csv")
+    clean = next(c["case_no"] for c in cases if c["case_no"] not in by_file)
+    for case_no in [*by_file, clean]:
+        found = litigation.score_case(cases=cases, parties=parties, case_no=case_no)
+        rows = [(case_no, f.type, f.category, str(found.score), found.level, f.evidence) for f in found.flags]
+        assert rows == by_file.get(case_no, [])
+        assert all(f.points == litigation.WARNINGS[f.type][1] for f in found.flags)
+
+
+def test_score_case_words_the_evidence_for_arbitration() -> None:
+    cases = [_case("Z1", cause="借款合同", debt_date="2024-05-30")]
+    parties = [
+        _party("Z1", "plaintiff", "张三", phone="13912345678", address="济南市历下区泉城路1号"),
+        _party("Z1", "defendant", "李四", phone="13912345678", address="济南市历下区泉城路1号"),
+    ]
+    found = litigation.score_case(cases=cases, parties=parties, case_no="Z1", terms=litigation.ARBITRATION)
+    assert (found.score, found.level, found.cases, found.parties) == (80, "high", 1, 2)
+    assert [(f.label, f.category, f.points, f.evidence) for f in found.flags] == [
+        (
+            "关联方串通仲裁",
+            "虚假诉讼",
+            50,
+            "申请人张三与被申请人李四：共用电话 139****5678；同一住址 济南市历下区泉城路1号",
+        ),
+        ("借贷后短期内申请仲裁", "虚假诉讼", 30, "借贷发生于 2024-05-30，2 天后即申请仲裁（2024-06-01）"),
+    ]
+    with pytest.raises(ValueError, match="among the cases"):
+        litigation.score_case(cases=cases, parties=parties, case_no="Z2")
+
+
+def test_score_case_with_no_parties_and_no_history() -> None:
+    found = litigation.score_case(cases=[_case("E1")], parties=[], case_no="E1")
+    assert (found.flags, found.score, found.level) == ((), 0, "low")
