@@ -31,6 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import IO
 
@@ -199,7 +200,8 @@ WITH cp AS (
          coalesce((b.idn IS NOT NULL AND ';' || a.kin || ';' LIKE '%;' || b.idn || ';%')
                   OR (a.idn IS NOT NULL AND ';' || b.kin || ';' LIKE '%;' || a.idn || ';%'), FALSE) AS kin
   FROM cp a JOIN cdf b ON a.case_no = b.case_no
-  LEFT JOIN grp ga ON ga.pkey = a.pkey LEFT JOIN grp gb ON gb.pkey = b.pkey
+  LEFT JOIN grp ga ON ga.case_no = a.case_no AND ga.pkey = a.pkey
+  LEFT JOIN grp gb ON gb.case_no = b.case_no AND gb.pkey = b.pkey
 ), templ AS (
   SELECT cp.case_no, cp.pkey, cp.name, cp.fd,
          translate(replace(coalesce(cp.claim_text, ''), coalesce(dn.dname, '#'), ''),
@@ -292,8 +294,8 @@ def load_table(
     return int(con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
 
 
-def party_groups(con: duckdb.DuckDBPyConnection) -> None:
-    """Connected groups of the party graph (edges: shared phone, shared address, declared kinship)."""
+def _final_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Connected groups (more than one party) of the graph over every row: pkey, grp, size."""
     keys = con.execute("SELECT DISTINCT pkey FROM pt ORDER BY pkey").df()["pkey"].to_numpy()
     index = pd.Index(keys)
     edges = con.execute(EDGES_SQL).df()
@@ -305,7 +307,76 @@ def party_groups(con: duckdb.DuckDBPyConnection) -> None:
     _, labels = connected_components(graph, directed=False)
     sizes = np.bincount(labels) if n else np.array([], dtype=int)
     frame = pd.DataFrame({"pkey": keys, "grp": labels, "size": sizes[labels] if n else []})
-    frame = frame[frame["size"] > 1]  # singletons link nothing
+    return frame[frame["size"] > 1]  # singletons link nothing, at any date
+
+
+class _GrowingGraph:
+    """Union-find over party keys, fed party rows in filing order (shared phone, address, declared kin)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.size: dict[str, int] = {}
+        self.first: dict[str, str] = {}  # "phone:…" / "addr:…" → the first party seen with it
+        self.declared: dict[str, list[str]] = {}  # an ID number declared as kin → parties declaring it
+
+    def root(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            if self.size[ra] < self.size[rb]:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+            self.size[ra] += self.size[rb]
+
+    def add(self, pkey: str, phone: str | None, address: str | None, kin: str) -> None:
+        if pkey not in self.parent:
+            self.parent[pkey], self.size[pkey] = pkey, 1
+            for declarer in self.declared.pop(pkey, []):  # a kin ID number that has now appeared
+                self.join(declarer, pkey)
+        for shared in (f"phone:{phone}" if phone else "", f"addr:{address}" if address else ""):
+            if shared:
+                self.join(pkey, self.first.setdefault(shared, pkey))
+        for relative in filter(None, kin.split(";")):
+            if relative in self.parent:
+                self.join(pkey, relative)
+            else:
+                self.declared.setdefault(relative, []).append(pkey)
+
+
+def party_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """Groups of the party graph as each filing saw them (table grp: case_no, pkey, grp, size).
+
+    Edges: shared phone, shared address, declared kinship. A filing sees only the edges of parties in
+    filings made on or before its own filing day (no look-ahead) and of parties listed under no filing
+    (context the caller gives, such as mediation parties); filings without a date see all.
+    Only parties linked in the graph of every row can be linked at any date, so the graph is grown
+    in filing order over those rows alone.
+    """
+    con.register("final_grp", _final_groups(con))
+    # Day key: parties of no listed filing (context, e.g. mediation parties) are known from the start,
+    # filings without a date come last.
+    rows = con.execute(
+        """SELECT CASE WHEN x.case_no IS NULL THEN -2147483648 ELSE coalesce(x.fd, 2147483647) END AS day,
+                  p.case_no, p.pkey, p.phone, p.address, p.kin
+           FROM pt p JOIN final_grp f ON f.pkey = p.pkey LEFT JOIN c2 x ON x.case_no = p.case_no
+           ORDER BY day, p.case_no, p.pkey"""
+    ).fetchall()
+    con.unregister("final_grp")
+    graph, seen = _GrowingGraph(), []
+    for _, day in groupby(rows, key=lambda r: r[0]):
+        day_rows = list(day)
+        for _, _, pkey, phone, address, kin in day_rows:
+            graph.add(pkey, phone, address, kin)
+        for _, case_no, pkey, *_ in day_rows:
+            root = graph.root(pkey)
+            if graph.size[root] > 1:
+                seen.append((case_no, pkey, root, graph.size[root]))
+    frame = pd.DataFrame(seen, columns=["case_no", "pkey", "grp", "size"])
     con.register("grp_frame", frame)
     con.execute("CREATE OR REPLACE TEMP TABLE grp AS SELECT * FROM grp_frame")
     con.unregister("grp_frame")

@@ -115,6 +115,36 @@ def test_repeat_needs_a_loss_closed_before_filing_on_the_same_cause(tmp_path: Pa
     ]
 
 
+def test_a_later_filing_does_not_link_an_earlier_one_through_the_graph(tmp_path: Path) -> None:
+    """A (January) has P and D with different phones; B (June) joins them: Z shares P's phone, W shares
+    D's phone, and Z and W share an address. Only B sees that graph."""
+    _write(
+        tmp_path,
+        [_case("A", filed="2024-01-10"), _case("B", filed="2024-06-10")],
+        [
+            _party("A", "plaintiff", "甲", phone="13900000001"),
+            _party("A", "defendant", "乙", phone="13900000002"),
+            _party("B", "plaintiff", "丙", phone="13900000001", address="某市某路1号"),
+            _party("B", "defendant", "丁", phone="13900000002", address="某市某路1号"),
+        ],
+    )
+    assert [(r[0], r[1]) for r in _score(tmp_path)] == [("B", "collusion")]
+    # Filed in the other order, the later filing A is linked through B's parties.
+    _write(
+        tmp_path,
+        [_case("A", filed="2024-07-10"), _case("B", filed="2024-06-10")],
+        [
+            _party("A", "plaintiff", "甲", phone="13900000001"),
+            _party("A", "defendant", "乙", phone="13900000002"),
+            _party("B", "plaintiff", "丙", phone="13900000001", address="某市某路1号"),
+            _party("B", "defendant", "丁", phone="13900000002", address="某市某路1号"),
+        ],
+    )
+    found = {(r[0], r[1]): r[5] for r in _score(tmp_path)}
+    assert set(found) == {("A", "collusion"), ("B", "collusion")}
+    assert "间接关联（关联组 4 人）" in found[("A", "collusion")]
+
+
 def test_since_limits_output_to_new_filings(tmp_path: Path) -> None:
     sink = litigation_data.write(tmp_path, 50, seed=2)
     found = _score(tmp_path, since="2024-07-01")
