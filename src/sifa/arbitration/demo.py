@@ -19,13 +19,11 @@ from django.utils import timezone
 from sifa.accounts.models import User
 from sifa.arbitration import services
 from sifa.arbitration.models import Arbitrator, Delivery, FeeRecord, LitigationCheck, TrainingSession
+from sifa.cases.demo import PDF, demo_citizen
 from sifa.cases.models import Case, CaseDocument
 from sifa.cases.registry import definitions_sync
 from sifa.cases.services import case_submit, case_transition
 from sifa.core.demo import DEMO_CITIZEN_PHONE, DEMO_PREFIX, demo_id_number
-from sifa.core.phone import parse_mobile
-
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 # name, birth, sequence, qualification, years, speciality, target state, certificate
 ROSTER = [
@@ -110,12 +108,10 @@ def _registry(staff: User, arbitrator_account: User | None) -> dict[str, Arbitra
 
 
 def demo_load() -> list[Case]:
-    from sifa.accounts.services import phone_lookup
-
     definitions_sync()
     staff = User.objects.get(username=DEMO_PREFIX + "arbitration")
     arbitrator_account = User.objects.filter(username=DEMO_PREFIX + "arbitrator").first()
-    citizen = User.objects.get(kind="citizen", phone_hash=phone_lookup(parse_mobile(DEMO_CITIZEN_PHONE)))
+    citizen = demo_citizen()
     roster = _registry(staff, arbitrator_account)
     cases = []
     for n, (key, claimant, respondent, title, amount, target) in enumerate(CASES, start=1):
