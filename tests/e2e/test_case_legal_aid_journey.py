@@ -1,7 +1,7 @@
 """Journey (issue #3 acceptance): a citizen applies for legal aid with an attachment, the county's
-legal-aid officer reviews and assigns a lawyer, the lawyer closes the case with a document, the
-citizen downloads the signed PDF, verifies it at /verify/…, rates the service 不满意, and a
-follow-up task appears for the supervisor."""
+legal-aid officer reviews and assigns a lawyer (on the centre's page), the lawyer closes the case
+with a document, the citizen downloads the signed PDF, verifies it at /verify/…, rates the service
+不满意, and a follow-up task appears for the supervisor."""
 
 import hashlib
 import re
@@ -85,7 +85,9 @@ def test_legal_aid_case_end_to_end(
     page.get_by_label("审查意见").fill("符合法律援助条件")
     page.get_by_role("button", name="审查通过，决定给予法律援助").click()
     expect(page.locator("#case-stage")).to_contain_text("指派律师")
-    page.get_by_label("承办人").select_option(label="刘律师（泉城律师事务所）")
+    # Assignment is legal aid's own step (the reason rule of A13): the case page links to the centre's page.
+    page.get_by_role("link", name="到本事项的办理页面").click()
+    page.get_by_label("刘律师").check()
     page.get_by_role("button", name="指派律师").click()
     expect(page.locator("#case-handler")).to_have_text("刘律师")
 

@@ -68,7 +68,14 @@ def demo_cases() -> list[Case]:
                 actor=officer, case_id=case.pk, transition="approve", data={"opinion": "符合法律援助条件"}
             )
         if target in ("handling", "closed") and case.stage == "assigning":
-            case = case_transition(actor=officer, case_id=case.pk, transition="assign", data={"handler_id": lawyer.pk})
+            # `assign` is legal aid's own transition (generic = false); these cases name no lawyer.
+            case = case_transition(
+                actor=officer,
+                case_id=case.pk,
+                transition="assign",
+                data={"handler_id": lawyer.pk},
+                own_service=True,
+            )
         if target == "closed" and case.stage == "handling":
             case = case_transition(
                 actor=lawyer,

@@ -515,7 +515,10 @@ def case_transition(
         if not _may_fire(actor, case, t):
             raise SifaError(ErrorCode.FORBIDDEN)
         if not t.generic and not own_service:
-            raise SifaError(ErrorCode.FORBIDDEN, "此操作须在本事项的办理页面进行。", details={"transition": t.code})
+            page = spec.staff_page.replace("{id}", str(case.pk))
+            raise SifaError(
+                ErrorCode.FORBIDDEN, "此操作须在本事项的办理页面进行。", details={"transition": t.code, "page": page}
+            )
         raw = dict(data or {})
         cleaned = clean_fields(t.fields, raw)
         uploads = _uploads(t.fields, files)

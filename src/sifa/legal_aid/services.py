@@ -149,7 +149,12 @@ def lawyer_assign(
     with transaction.atomic():
         try:
             case = case_transition(
-                actor=actor, case_id=case_id, transition="assign", data=data, expected_version=expected_version
+                actor=actor,
+                case_id=case_id,
+                transition="assign",
+                data=data,
+                expected_version=expected_version,
+                own_service=True,
             )
         except SifaError as exc:
             if exc.code != ErrorCode.REPRESENTATIVE_BLOCKED:

@@ -77,7 +77,7 @@ def demo_load() -> list[Case]:
                 actor=notary, case_id=case.pk, transition="reject", data={"reason": "声明事项不属于本处执业区域。"}
             )
         if target not in ("submitted", "rejected") and case.stage == "submitted":
-            case = case_transition(actor=notary, case_id=case.pk, transition="accept", data={"handler_id": notary.pk})
+            case = services.notary_assign(actor=notary, case_id=case.pk, handler_id=notary.pk)
         if target in ("closed", "correction", "refused") and not IdentityCheck.objects.filter(case=case).exists():
             services.identity_verify(actor=notary, case_id=case.pk)
         if target == "correction" and case.stage == "handling":

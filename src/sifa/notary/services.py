@@ -254,7 +254,12 @@ def notary_assign(
         if overridden:
             data["opinion"] = f"未按申请人选择指派：{reason}"
         case = case_transition(
-            actor=actor, case_id=case_id, transition="accept", data=data, expected_version=expected_version
+            actor=actor,
+            case_id=case_id,
+            transition="accept",
+            data=data,
+            expected_version=expected_version,
+            own_service=True,
         )
         if application is not None and chosen is not None:
             before = {"override_reason": application.override_reason}

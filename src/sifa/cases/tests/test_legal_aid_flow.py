@@ -24,6 +24,7 @@ def closed_case(world, citizen, aid, django_capture_on_commit_callbacks):
             case_id=case.pk,
             transition="assign",
             data={"strategy": "manual", "handler_id": aid["lawyers"][1].pk},
+            own_service=True,
         )
         case = case_transition(
             actor=aid["lawyers"][1],
@@ -63,7 +64,11 @@ def test_only_the_assigned_lawyer_may_close(world, citizen, aid):
     case = case_submit(actor=citizen, service_type="legal_aid", data=aid_form(), files={"hardship_proof": pdf_upload()})
     case = case_transition(actor=aid["officer"], case_id=case.pk, transition="approve", data={"opinion": "符合条件"})
     case = case_transition(
-        actor=aid["officer"], case_id=case.pk, transition="assign", data={"handler_id": aid["lawyers"][0].pk}
+        actor=aid["officer"],
+        case_id=case.pk,
+        transition="assign",
+        data={"handler_id": aid["lawyers"][0].pk},
+        own_service=True,
     )
     with pytest.raises(SifaError) as refused:
         case_transition(
@@ -107,7 +112,11 @@ def test_a_case_closed_without_its_document_raises_a_defect_warning(world, citiz
     case = case_submit(actor=citizen, service_type="legal_aid", data=aid_form(), files={"hardship_proof": pdf_upload()})
     case = case_transition(actor=aid["officer"], case_id=case.pk, transition="approve", data={"opinion": "符合条件"})
     case = case_transition(
-        actor=aid["officer"], case_id=case.pk, transition="assign", data={"handler_id": aid["lawyers"][0].pk}
+        actor=aid["officer"],
+        case_id=case.pk,
+        transition="assign",
+        data={"handler_id": aid["lawyers"][0].pk},
+        own_service=True,
     )
     monkeypatch.setattr(services, "_issue_documents", lambda *a, **k: None)  # e.g. a definition that forgot it
     case = case_transition(
@@ -133,7 +142,9 @@ def test_sms_to_the_applicant_and_email_to_staff_leave_after_commit(
         case = case_transition(
             actor=aid["officer"], case_id=case.pk, transition="approve", data={"opinion": "符合条件"}
         )
-        case_transition(actor=aid["officer"], case_id=case.pk, transition="assign", data={"handler_id": lawyer.pk})
+        case_transition(
+            actor=aid["officer"], case_id=case.pk, transition="assign", data={"handler_id": lawyer.pk}, own_service=True
+        )
     assert MemorySmsBackend.outbox == []
     assert mail.outbox == []
     for callback in pending:

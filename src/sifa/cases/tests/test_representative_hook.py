@@ -38,7 +38,11 @@ def test_a_suspended_lawyer_cannot_be_assigned_and_nothing_changes(approved, aid
     HandlerProfile.objects.create(user=suspended, licence_no="13701201010001")
     with pytest.raises(SifaError) as refused:
         case_transition(
-            actor=aid["officer"], case_id=approved.pk, transition="assign", data={"handler_id": suspended.pk}
+            actor=aid["officer"],
+            case_id=approved.pk,
+            transition="assign",
+            data={"handler_id": suspended.pk},
+            own_service=True,
         )
     assert refused.value.code == ErrorCode.REPRESENTATIVE_BLOCKED
     case = Case.objects.get(pk=approved.pk)
@@ -46,7 +50,9 @@ def test_a_suspended_lawyer_cannot_be_assigned_and_nothing_changes(approved, aid
     assert not CaseEvent.objects.filter(case=case, action="assign").exists()
 
     fine = aid["lawyers"][0]
-    case = case_transition(actor=aid["officer"], case_id=approved.pk, transition="assign", data={"handler_id": fine.pk})
+    case = case_transition(
+        actor=aid["officer"], case_id=approved.pk, transition="assign", data={"handler_id": fine.pk}, own_service=True
+    )
     assert case.handler == fine
 
 
@@ -54,7 +60,11 @@ def test_a_departed_judge_assigned_in_her_former_court_raises_a_warning(approved
     former_judge = make_user(aid["lawyers"][0].organisation, (Role.LAWYER,), full_name="张丽")
     HandlerProfile.objects.create(user=former_judge, licence_no="13701202510002")
     case_transition(
-        actor=aid["officer"], case_id=approved.pk, transition="assign", data={"handler_id": former_judge.pk}
+        actor=aid["officer"],
+        case_id=approved.pk,
+        transition="assign",
+        data={"handler_id": former_judge.pk},
+        own_service=True,
     )
     (warning,) = ScreeningWarning.objects.all()
     assert warning.rule == "former_court"

@@ -174,3 +174,21 @@ def test_assignment_api_defaults_to_the_choice(offices):
     with pytest.raises(SifaError) as wrong_code:
         services.notary_assign(actor=offices["notary"], case_id=case.pk)
     assert wrong_code.value.code == ErrorCode.STALE_VERSION  # already accepted
+
+
+def test_the_generic_pages_cannot_accept_around_the_choice(offices):
+    """`accept` is the office's own transition: the engine's case page does not offer it, its API
+    refuses it and nothing changes; the office's page does it with the choice-and-reason rule."""
+    case = _apply(offices, offices["notary2"])
+    before = (_counts(), Case.objects.get(pk=case.pk).version, Application.objects.get(case=case).override_reason)
+    staff = login_verified(Client(), offices["notary"])
+    assert f"/cases/{case.pk}/do/accept/" not in staff.get(f"/cases/{case.pk}/").content.decode()
+    api = staff.post(
+        f"/api/v1/cases/{case.pk}/transitions/accept",
+        {"data": {"handler_id": offices["notary"].pk}},
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    assert api.json()["details"] == {"transition": "accept", "page": f"/notary/cases/{case.pk}/"}
+    after = (_counts(), Case.objects.get(pk=case.pk).version, Application.objects.get(case=case).override_reason)
+    assert after == before

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from sifa.audit.models import AuditEntry
 from sifa.cases.models import Case, FollowUp
-from sifa.cases.services import case_rate, case_transition
+from sifa.cases.services import case_rate
 from sifa.cases.supervision import deadline_scan
 from sifa.core.errors import SifaError
 from sifa.documents.models import Document
@@ -37,7 +37,7 @@ def apply(office: dict[str, Any], **overrides: Any) -> Case:
 def ready(office: dict[str, Any], case: Case) -> Case:
     """Accept, accept every item, check identity and record the fee."""
     notary = office["notary"]
-    case_transition(actor=notary, case_id=case.pk, transition="accept", data={"handler_id": notary.pk})
+    services.notary_assign(actor=notary, case_id=case.pk, handler_id=notary.pk)
     for m in Material.objects.filter(case=case):
         services.material_review(actor=notary, case_id=case.pk, item=m.item, decision="accepted")
     services.identity_verify(actor=notary, case_id=case.pk)
@@ -102,9 +102,7 @@ def test_certificate_numbers_run_per_office_and_year_without_gaps(office: dict[s
     first = ready(office, apply(office))
     second = ready(office, apply(office, details="另一件"))
     blocked = apply(office, details="第三件")
-    case_transition(
-        actor=office["notary"], case_id=blocked.pk, transition="accept", data={"handler_id": office["notary"].pk}
-    )
+    services.notary_assign(actor=office["notary"], case_id=blocked.pk, handler_id=office["notary"].pk)
     services.certificate_issue(actor=office["notary"], case_id=first.pk)
     with pytest.raises(SifaError):  # refused: nothing consumed
         services.certificate_issue(actor=office["notary"], case_id=blocked.pk)
@@ -117,7 +115,7 @@ def test_certificate_numbers_run_per_office_and_year_without_gaps(office: dict[s
 def test_no_certificate_before_the_fee_is_paid(office: dict[str, Any]) -> None:
     case = apply(office)
     notary = office["notary"]
-    case_transition(actor=notary, case_id=case.pk, transition="accept", data={"handler_id": notary.pk})
+    services.notary_assign(actor=notary, case_id=case.pk, handler_id=notary.pk)
     for m in Material.objects.filter(case=case):
         services.material_review(actor=notary, case_id=case.pk, item=m.item, decision="accepted")
     services.identity_verify(actor=notary, case_id=case.pk)
@@ -136,7 +134,7 @@ def test_fee_comes_from_the_table_and_is_recorded_once(office: dict[str, Any]) -
         actor=office["citizen"], channel=Channel.WEB, data=form(matter="遗嘱"), files={"id_card": pdf()}
     )
     notary = office["notary"]
-    case_transition(actor=notary, case_id=case.pk, transition="accept", data={"handler_id": notary.pk})
+    services.notary_assign(actor=notary, case_id=case.pk, handler_id=notary.pk)
     with pytest.raises(SifaError) as exc:
         services.fee_record(actor=notary, case_id=case.pk, payment_method="cash", receipt_number="A1", amount="80")
     assert exc.value.details == {"amount": "应为 400.00 元"}
@@ -154,7 +152,7 @@ def test_identity_mismatch_blocks_the_certificate_and_the_log_keeps_the_number_m
 ) -> None:
     case = apply(office, applicant_name="王不符")
     notary = office["notary"]
-    case_transition(actor=notary, case_id=case.pk, transition="accept", data={"handler_id": notary.pk})
+    services.notary_assign(actor=notary, case_id=case.pk, handler_id=notary.pk)
     check = services.identity_verify(actor=notary, case_id=case.pk)
     assert not check.matched
     assert "测试数据" in check.source
@@ -165,9 +163,7 @@ def test_identity_mismatch_blocks_the_certificate_and_the_log_keeps_the_number_m
 
 def test_only_the_handling_notary_reviews(office: dict[str, Any]) -> None:
     case = apply(office)
-    case_transition(
-        actor=office["notary"], case_id=case.pk, transition="accept", data={"handler_id": office["notary"].pk}
-    )
+    services.notary_assign(actor=office["notary"], case_id=case.pk, handler_id=office["notary"].pk)
     with pytest.raises(SifaError) as exc:
         services.material_review(actor=office["notary2"], case_id=case.pk, item="id_card", decision="accepted")
     assert exc.value.code == "forbidden"
@@ -177,7 +173,7 @@ def test_only_the_handling_notary_reviews(office: dict[str, Any]) -> None:
 def test_correction_pauses_the_engine_clock_and_resumes_it(office: dict[str, Any]) -> None:
     case = apply(office)
     notary = office["notary"]
-    case_transition(actor=notary, case_id=case.pk, transition="accept", data={"handler_id": notary.pk})
+    services.notary_assign(actor=notary, case_id=case.pk, handler_id=notary.pk)
     case.refresh_from_db()
     deadline = case.deadline_at
     with pytest.raises(SifaError):  # nothing marked yet
@@ -200,7 +196,7 @@ def test_correction_pauses_the_engine_clock_and_resumes_it(office: dict[str, Any
 def test_overdue_case_turns_red_through_the_engine_scan(office: dict[str, Any]) -> None:
     case = apply(office)
     notary = office["notary"]
-    case_transition(actor=notary, case_id=case.pk, transition="accept", data={"handler_id": notary.pk})
+    services.notary_assign(actor=notary, case_id=case.pk, handler_id=notary.pk)
     case.refresh_from_db()
     deadline_scan(now=case.deadline_at + timedelta(minutes=1))
     case.refresh_from_db()

@@ -138,15 +138,12 @@ def test_window_intake_records_the_channel_for_the_citizen(office: dict[str, Any
 def test_fee_form_records_the_payment_time_and_refuses_a_future_one(office: dict[str, Any]) -> None:
     from django.utils import timezone
 
-    from sifa.cases.services import case_transition
     from sifa.notary import services
     from sifa.notary.choices import Channel
     from sifa.notary.models import FeeRecord
 
     case = services.notary_apply(actor=office["citizen"], channel=Channel.WEB, data=form())
-    case_transition(
-        actor=office["notary"], case_id=case.pk, transition="accept", data={"handler_id": office["notary"].pk}
-    )
+    services.notary_assign(actor=office["notary"], case_id=case.pk, handler_id=office["notary"].pk)
     notary = login_verified(Client(), office["notary"])
     future = notary.post(
         f"/notary/cases/{case.pk}/fee/",
