@@ -55,7 +55,7 @@ def test_legal_aid_case_end_to_end(
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="登录").click()
     page.locator("#service-legal-aid").get_by_role("link", name="在线申请").click()
-    expect(page.locator("h1")).to_have_text("法律援助申请")
+    expect(page.locator("h1")).to_have_text("申请法律援助")  # legal aid's own form, with the choice of lawyer
     assert_no_serious_axe_violations(page)
     first17 = "37010219580312135"
     page.get_by_label("申请人姓名").fill("张大爷")
@@ -71,7 +71,7 @@ def test_legal_aid_case_end_to_end(
     proof = tmp_path / "低保证明.pdf"
     proof.write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
     page.get_by_label("经济困难证明材料").set_input_files(str(proof))
-    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("button", name="提交法律援助申请").click()  # no lawyer chosen: the centre assigns
     expect(page.locator("#case-stage")).to_contain_text("资格审查")
     case = Case.objects.get()
     assert case.attachments.get().sha256 == hashlib.sha256(proof.read_bytes()).hexdigest()

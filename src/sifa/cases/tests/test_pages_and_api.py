@@ -27,37 +27,52 @@ def case(world, citizen, aid):
     return case_submit(actor=citizen, service_type="legal_aid", data=aid_form(), files={"hardship_proof": pdf_upload()})
 
 
-def test_citizen_applies_through_the_guided_form_and_follows_the_case(world, citizen, aid):
+QUESTION = {
+    "applicant_name": "张先生",
+    "division": "370102",
+    "category": "劳动争议",
+    "title": "工资被拖欠怎么办",
+    "question": "公司拖欠三个月工资，应该如何维权？",
+}
+
+
+def test_citizen_applies_through_the_guided_form_and_follows_the_case(world, citizen):
+    # 留言咨询 has no filing page of its own: the engine's generic form is its entry point.
     client = citizen_client(citizen)
-    page = client.get("/services/legal_aid/apply/")
+    page = client.get("/services/consultation/apply/")
     assert page.status_code == 200
-    assert "经济困难证明材料" in page.content.decode()
-    form = {**aid_form(), "declaration": "on", "idempotency_key": "form-1", "hardship_proof": pdf_upload()}
-    response = client.post("/services/legal_aid/apply/", form)
+    assert "相关材料（可选）" in page.content.decode()
+    form = {**QUESTION, "idempotency_key": "form-1", "attachment": pdf_upload()}
+    response = client.post("/services/consultation/apply/", form)
     case = Case.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/my/cases/{case.pk}/"
+    assert case.attachments.count() == 1
     html = client.get(response["Location"]).content.decode()
     assert case.reference in html
-    assert "资格审查" in html
+    assert "等待值班律师接收" in html
     assert client.get("/my/cases/").content.decode().count(case.reference) == 1
     # a double click sends the same key: still one case
-    client.post("/services/legal_aid/apply/", {**form, "hardship_proof": pdf_upload()})
+    client.post("/services/consultation/apply/", {**form, "attachment": pdf_upload()})
     assert Case.objects.count() == 1
 
 
 def test_form_errors_are_shown_next_to_the_fields(world, citizen, aid):
+    # Legal aid's own form (the catalogue's entry point) is built from the definition's fields too.
     client = citizen_client(citizen)
     form = {
         **aid_form(id_number="370102199001011230", monthly_income="abc"),
         "declaration": "on",
         "hardship_proof": pdf_upload(),
     }
-    response = client.post("/services/legal_aid/apply/", form)
+    response = client.post("/legal-aid/apply/", form)
     assert response.status_code == 422
     html = response.content.decode()
     assert "居民身份证号码无效。" in html
     assert "金额格式有误" in html
+    assert Case.objects.count() == 0
+    generic = client.post("/services/consultation/apply/", {**QUESTION, "division": "999999", "title": ""})
+    assert generic.status_code == 422
     assert Case.objects.count() == 0
 
 
@@ -70,9 +85,10 @@ def test_citizens_see_only_their_own_cases(case, other_citizen):
 
 
 def test_anonymous_visitors_are_sent_to_the_sms_login(world):
-    response = Client().get("/services/legal_aid/apply/")
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/citizen-login/"
+    for path in ("/services/consultation/apply/", "/services/legal_aid/apply/", "/legal-aid/apply/"):
+        response = Client().get(path)
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/citizen-login/"
 
 
 def test_staff_page_shows_masked_data_timeline_audit_and_fires_transitions(case, aid):

@@ -4,6 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from sifa.cases.tests.conftest import aid, citizen  # noqa: F401
+from sifa.legal_aid.services import roster_add
+
 pytestmark = pytest.mark.django_db
 
 SERVICES = ["法律咨询", "法律援助", "农民工欠薪求助", "人民调解", "公证服务", "司法鉴定", "仲裁", "行政复议"]
@@ -20,7 +23,8 @@ def test_home_is_the_chinese_portal(client: Client) -> None:
     for service in SERVICES:
         assert f">{service}</h3>" in html
     # Every service card links to its application (#3, #4); only the 普法 panel is still to come.
-    assert '<a class="btn" href="/services/legal_aid/apply/">在线申请</a>' in html
+    assert '<a class="btn" href="/legal-aid/apply/">在线申请</a>' in html  # legal aid's own form (A13)
+    assert '<a class="btn" href="/services/consultation/apply/">在线申请</a>' in html  # the generic form
     assert 'href="/legal-aid/centres/"' in html
     assert 'href="/wage-arrears/"' in html
     assert html.count(">在线申请</a>") == len(SERVICES) - 1  # the wage-arrears card has its own button
@@ -96,3 +100,25 @@ def test_page_language_stays_simplified_chinese_for_an_english_browser(client: C
 
     assert '<html lang="zh-Hans">' in html
     assert "智慧司法 · 公共法律服务" in html
+
+
+def test_the_legal_aid_card_leads_a_citizen_to_the_choice_of_lawyer(aid, citizen) -> None:  # noqa: F811
+    roster_add(actor=aid["officer"], centre_id=aid["centre"].pk, lawyer_id=aid["lawyers"][0].pk, practising_since=2012)
+    client = Client()
+    client.force_login(citizen, backend="sifa.accounts.backends.SmsCodeBackend")
+    home = client.get("/").content.decode()
+    card = home[home.index('id="service-legal-aid"') :]
+    href = re.search(r'<a class="btn" href="([^"]+)">在线申请</a>', card).group(1)
+    catalogue = client.get("/services/").content.decode()
+    item = catalogue[catalogue.index('id="service-item-legal_aid"') :]
+    assert re.search(r'<a class="btn" href="([^"]+)">在线申请', item).group(1) == href == "/legal-aid/apply/"
+
+    form = client.get(href).content.decode()
+    assert "自选律师（可不选）" in form
+    assert 'hx-get="/legal-aid/apply/lawyers/"' in form
+    # Choosing the place (the no-script button) lists the roster of the centre that will handle it.
+    listed = client.post(href, {"division": "370102", "show_lawyers": "1"}).content.decode()
+    assert 'id="lawyer-list"' in listed
+    assert "刘律师" in listed
+    # A bookmark of the old generic form lands on the same page.
+    assert client.get("/services/legal_aid/apply/")["Location"] == href
