@@ -18,16 +18,24 @@ from sifa.core.errors import ErrorCode, SifaError
 STRATEGIES = ("manual", "round_robin", "weighted")
 
 
-def candidates(*, case: Case, role: str, organisation_kinds: tuple[str, ...] = ()) -> QuerySet[User]:
+def candidates_for_division(
+    *, division_code: str, role: str, organisation_kinds: tuple[str, ...] = ()
+) -> QuerySet[User]:
+    """Who may handle a case of this division (before it exists, too): active staff holding `role`,
+    available, in organisations of `organisation_kinds` inside the division's county."""
     users = User.objects.filter(
         kind=AccountKind.STAFF,
         is_active=True,
         role_grants__role=role,
-        organisation__division__code__startswith=case.division_id[:6],
+        organisation__division__code__startswith=division_code[:6],
     )
     if organisation_kinds:
         users = users.filter(organisation__kind__in=organisation_kinds)
     return users.exclude(handler_profile__available=False).distinct().order_by("id")
+
+
+def candidates(*, case: Case, role: str, organisation_kinds: tuple[str, ...] = ()) -> QuerySet[User]:
+    return candidates_for_division(division_code=case.division_id, role=role, organisation_kinds=organisation_kinds)
 
 
 def _round_robin(pool: QuerySet[User], key: str) -> User:

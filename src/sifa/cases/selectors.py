@@ -7,6 +7,7 @@ Anything else answers 404, exactly like a missing case.
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,23 @@ from sifa.cases.models import (
 )
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.scope import within_scope
+from sifa.regions.models import Division, Organisation
+
+
+def handling_organisation(division_code: str, kinds: Sequence[str]) -> Organisation | None:
+    """The organisation that handles a case of this division: the nearest of `kinds` at the division
+    or above it (nearer divisions first, then the order of `kinds`, then the oldest). The engine sets
+    `Case.organisation` with it; services ask it before a case exists (who will receive it)."""
+    chain: list[str] = []
+    division = Division.objects.filter(code=division_code).first()
+    while division is not None:
+        chain.append(division.code)
+        division = division.parent
+    if not chain or not kinds:
+        return None
+    found = Organisation.objects.filter(division_id__in=chain, kind__in=list(kinds)).order_by("id")
+    rank = {kind: i for i, kind in enumerate(kinds)}
+    return min(found, key=lambda o: (chain.index(o.division_id), rank[o.kind], o.pk), default=None)
 
 
 def case_visible(*, user: Any) -> QuerySet[Case]:

@@ -41,11 +41,11 @@ from sifa.cases.models import (
     Satisfaction,
 )
 from sifa.cases.notify import notify, recipients, supervisors_for
-from sifa.cases.selectors import case_secrets
+from sifa.cases.selectors import case_secrets, handling_organisation
 from sifa.core import idnumber, phone
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.uploads import check_upload
-from sifa.regions.models import Division, Organisation
+from sifa.regions.models import Division
 
 Files = Mapping[str, Any]  # field name -> uploaded file (Django UploadedFile or a binary stream)
 
@@ -149,22 +149,6 @@ def _event_on_stage(case: Case, actor: User, action: str, name: str, **fields: A
         actor_label=_actor_label(actor),
         **fields,
     )
-
-
-def _handling_organisation(division: Division, kinds: tuple[str, ...]) -> Organisation | None:
-    """The nearest organisation of the definition's kinds at the case's division or above it."""
-    code: str | None = division.code
-    chain = []
-    current: Division | None = division
-    while current is not None:
-        chain.append(current.code)
-        current = current.parent
-    for code in chain:
-        for kind in kinds:
-            org = Organisation.objects.filter(division_id=code, kind=kind).order_by("id").first()
-            if org is not None:
-                return org
-    return None
 
 
 def _start_clock(case: Case, stage: StageSpec, now: datetime) -> None:
@@ -428,7 +412,7 @@ def _create(
         service_code=spec.code,
         stage=stage.code,
         division=division,
-        organisation=_handling_organisation(division, spec.organisation_kinds),
+        organisation=handling_organisation(division.code, spec.organisation_kinds),
         applicant=on_behalf_of or (actor if actor.kind == AccountKind.CITIZEN else None),
         applicant_name=str(plain.get("applicant_name", ""))[:64],
         title=str(plain.get("title", "") or spec.name)[:200],

@@ -11,9 +11,9 @@ from sifa.accounts.choices import Role
 from sifa.accounts.models import User
 from sifa.cases import calendar as cal
 from sifa.cases import registry
-from sifa.cases.assignment import candidates
+from sifa.cases.assignment import candidates_for_division
 from sifa.cases.models import Case, CaseStatus, HandlerProfile
-from sifa.cases.selectors import case_visible
+from sifa.cases.selectors import case_visible, handling_organisation
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.scope import within_scope
 from sifa.legal_aid.models import AidLawyer, LawyerChoice, SubsidyRecord
@@ -55,26 +55,18 @@ class LawyerCard:
 
 
 def centre_for(division_code: str) -> Organisation | None:
-    """The organisation that will handle an application of this division: the nearest of the
-    definition's kinds at or above it (the engine's rule for a case's handling organisation)."""
+    """The centre that will handle an application of this division (the engine's rule)."""
     _row, spec = registry.definition_current(SERVICE)
-    division = Division.objects.filter(code=division_code).first()
-    while division is not None:
-        for kind in spec.organisation_kinds:
-            org = Organisation.objects.filter(division=division, kind=kind).order_by("id").first()
-            if org is not None:
-                return org
-        division = division.parent
-    return None
+    return handling_organisation(division_code, spec.organisation_kinds)
 
 
 def _pool(division_code: str) -> QuerySet[User]:
     """The engine's assignment pool for a case of this division (the `assign` transition's role and
-    organisation kinds); an unsaved case carries the division, which is all `candidates` reads."""
+    organisation kinds)."""
     _row, spec = registry.definition_current(SERVICE)
     assign = next(t for t in spec.transitions if t.assign)
-    return candidates(
-        case=Case(division_id=division_code),
+    return candidates_for_division(
+        division_code=division_code,
         role=str(assign.assign_role),
         organisation_kinds=tuple(assign.assign_organisation_kinds),
     )

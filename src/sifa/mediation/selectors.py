@@ -14,10 +14,10 @@ from sifa.cases import calendar as cal
 from sifa.cases.access import can_see
 from sifa.cases.assignment import candidates
 from sifa.cases.models import Alert, Case, CaseStatus, HandlerProfile, Rating, Satisfaction
-from sifa.cases.selectors import case_visible
+from sifa.cases.selectors import case_visible, handling_organisation
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.regions.choices import OrganisationKind
-from sifa.regions.models import Division, Organisation
+from sifa.regions.models import Organisation
 
 SERVICE = "mediation"
 STATS_ROLES = frozenset({Role.MEDIATOR, Role.BUREAU_STAFF, Role.SUPERVISOR})
@@ -38,17 +38,7 @@ class MediatorCard:
 def committee_for(division_code: str) -> Organisation | None:
     """The committee that receives a dispute of this division: the nearest at or above it (the
     engine's rule for the handling organisation)."""
-    division = Division.objects.filter(code=division_code).first()
-    while division is not None:
-        org = (
-            Organisation.objects.filter(division=division, kind=OrganisationKind.MEDIATION_COMMITTEE)
-            .order_by("id")
-            .first()
-        )
-        if org is not None:
-            return org
-        division = division.parent
-    return None
+    return handling_organisation(division_code, (OrganisationKind.MEDIATION_COMMITTEE,))
 
 
 def _open_load(users: QuerySet[User]) -> QuerySet[User]:

@@ -67,3 +67,27 @@ def test_reassignment_is_traced(case, aid):
     with pytest.raises(SifaError) as refused:
         case_assign(actor=aid["lawyers"][2], case_id=case.pk, handler_id=aid["lawyers"][1].pk)
     assert refused.value.code == ErrorCode.FORBIDDEN  # the handler sees the case but may not reassign it
+
+
+def test_the_handling_organisation_is_the_nearest_of_the_kinds_at_or_above_the_division(world, aid):
+    from sifa.cases.selectors import handling_organisation
+
+    kinds = ("legal_aid_centre", "judicial_bureau")
+    # The township has none: its county's centre; the county's centre before its bureau (kind order).
+    assert handling_organisation("370102001001", kinds) == aid["centre"]
+    assert handling_organisation("370102", ("judicial_bureau", "legal_aid_centre")) == world["bureaus"]["370102"]
+    # 都匀市 has no centre: its own bureau, nearer than anything above it.
+    assert handling_organisation("522701", kinds) == world["bureaus"]["522701"]
+    assert handling_organisation("370000", ("law_firm",)) is None
+    assert handling_organisation("999999", kinds) is None
+    # The engine uses the same rule when a case opens.
+    case = case_submit(actor=aid["officer"], service_type="legal_aid", data=aid_form(division="370102001"))
+    assert case.organisation == aid["centre"]
+
+
+def test_candidates_for_a_division_are_those_of_a_case_there(case, aid):
+    pool = assignment.candidates_for_division(
+        division_code="370102001", role="lawyer", organisation_kinds=("law_firm",)
+    )
+    assert list(pool) == list(assignment.candidates(case=case, role="lawyer", organisation_kinds=("law_firm",)))
+    assert list(pool) == aid["lawyers"]
