@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from sifa.accounts.choices import Role
+from sifa.accounts.choices import AccountKind, Role
 from sifa.accounts.models import User
 from sifa.cases import calendar as cal
 from sifa.cases import registry
@@ -16,7 +16,9 @@ from sifa.cases.models import Case, CaseStatus, HandlerProfile
 from sifa.cases.selectors import case_visible, handling_organisation
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.scope import within_scope
+from sifa.legal_aid import finder
 from sifa.legal_aid.models import AidLawyer, LawyerChoice, SubsidyRecord
+from sifa.regions.choices import OrganisationKind
 from sifa.regions.models import Division, Organisation
 
 SERVICE = "legal_aid"
@@ -127,3 +129,69 @@ def legal_aid_case(*, user: Any, case_id: int) -> Case:
     if case is None:
         raise SifaError(ErrorCode.NOT_FOUND)
     return case
+
+
+# ---- the centres' rosters of aid lawyers ----------------------------------------------------------
+
+ROSTER_HEADERS = ("律师", "律师事务所", "首次执业年份", "状态", "列入时间")
+
+
+def roster_centres(*, user: Any) -> list[Organisation]:
+    """The centres whose roster the user keeps (bureau staff or legal-aid officers of their scope),
+    each with `roster_size` (lawyers on it now)."""
+    centres = finder.editable_centres(user=user)
+    sizes = dict(
+        AidLawyer.objects.filter(centre__in=centres, active=True)
+        .values("centre_id")
+        .annotate(n=Count("id"))
+        .values_list("centre_id", "n")
+    )
+    for centre in centres:
+        centre.roster_size = sizes.get(centre.pk, 0)  # type: ignore[attr-defined]
+    return centres
+
+
+def roster_centre(*, user: Any, centre_id: int) -> Organisation:
+    centre = next((c for c in finder.editable_centres(user=user) if c.pk == centre_id), None)
+    if centre is None:
+        raise SifaError(ErrorCode.NOT_FOUND)
+    return centre
+
+
+def roster_entries(centre: Organisation) -> QuerySet[AidLawyer]:
+    """Everyone ever on the centre's roster (removed entries are kept), those on it first."""
+    return (
+        AidLawyer.objects.filter(centre=centre)
+        .select_related("lawyer", "lawyer__organisation")
+        .order_by("-active", "lawyer__full_name", "lawyer_id")
+    )
+
+
+def roster_eligible(centre: Organisation) -> QuerySet[User]:
+    """Who may be put on the centre's roster: active lawyer accounts of law firms inside its area."""
+    return (
+        User.objects.filter(
+            kind=AccountKind.STAFF,
+            is_active=True,
+            role_grants__role=Role.LAWYER,
+            organisation__kind=OrganisationKind.LAW_FIRM,
+            organisation__division__code__startswith=centre.division.prefix,
+        )
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name", "full_name", "id")
+    )
+
+
+def roster_rows(centre: Organisation) -> list[list[Any]]:
+    """The roster as the Excel export lists it (ROSTER_HEADERS)."""
+    return [
+        [
+            e.lawyer.full_name,
+            e.lawyer.organisation.name if e.lawyer.organisation else "",
+            e.practising_since,
+            "在册" if e.active else "已移出",
+            cal.local_date(e.added_at).isoformat(),
+        ]
+        for e in roster_entries(centre)
+    ]

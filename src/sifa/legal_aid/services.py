@@ -17,9 +17,8 @@ from sifa.cases.models import Case, CaseStatus
 from sifa.cases.services import case_submit, case_transition
 from sifa.core import text
 from sifa.core.errors import ErrorCode, SifaError
-from sifa.legal_aid import finder, selectors
+from sifa.legal_aid import selectors
 from sifa.legal_aid.models import AidLawyer, LawyerChoice, SubsidyRecord
-from sifa.regions.choices import OrganisationKind
 
 SERVICE_CODE = "legal_aid"
 
@@ -183,13 +182,6 @@ def lawyer_assign(
 # ---- the centres' rosters of aid lawyers ----------------------------------------------------------
 
 
-def _roster_centre(actor: User, centre_id: int) -> Any:
-    centre = next((c for c in finder.editable_centres(user=actor) if c.pk == centre_id), None)
-    if centre is None:
-        raise SifaError(ErrorCode.NOT_FOUND)
-    return centre
-
-
 def roster_add(*, actor: User, centre_id: int, lawyer_id: int, practising_since: int) -> AidLawyer:
     """Bureau staff or legal-aid officers of the centre's scope put a lawyer of a firm inside the
     centre's division on its roster (or back on it), with the year they first practised."""
@@ -197,19 +189,8 @@ def roster_add(*, actor: User, centre_id: int, lawyer_id: int, practising_since:
     if not 1950 <= int(practising_since) <= this_year:
         raise _invalid("practising_since", f"首次执业年份应在 1950 至 {this_year} 之间")
     with transaction.atomic():
-        centre = _roster_centre(actor, centre_id)
-        lawyer = (
-            User.objects.filter(
-                pk=lawyer_id,
-                kind="staff",
-                is_active=True,
-                role_grants__role=Role.LAWYER,
-                organisation__kind=OrganisationKind.LAW_FIRM,
-                organisation__division__code__startswith=centre.division.prefix,
-            )
-            .distinct()
-            .first()
-        )
+        centre = selectors.roster_centre(user=actor, centre_id=centre_id)
+        lawyer = selectors.roster_eligible(centre).filter(pk=lawyer_id).first()
         if lawyer is None:
             raise _invalid("lawyer_id", "只能将本辖区律师事务所的执业律师列入名册")
         entry = AidLawyer.objects.select_for_update().filter(centre=centre, lawyer=lawyer).first()
@@ -231,7 +212,7 @@ def roster_add(*, actor: User, centre_id: int, lawyer_id: int, practising_since:
 def roster_remove(*, actor: User, centre_id: int, lawyer_id: int) -> AidLawyer:
     """Take a lawyer off the roster (kept for the record): applicants can no longer choose them."""
     with transaction.atomic():
-        centre = _roster_centre(actor, centre_id)
+        centre = selectors.roster_centre(user=actor, centre_id=centre_id)
         entry = AidLawyer.objects.select_for_update().filter(centre=centre, lawyer_id=lawyer_id).first()
         if entry is None:
             raise SifaError(ErrorCode.NOT_FOUND)

@@ -15,4 +15,9 @@ urlpatterns = [
     path("my/<int:case_id>/", views.my_case, name="my_case"),
     path("cases/<int:case_id>/", views.detail, name="detail"),
     path("cases/<int:case_id>/assign/", views.assign, name="assign"),
+    # the centres' rosters of aid lawyers (A13)
+    path("rosters/", views.rosters, name="rosters"),
+    path("rosters/<int:centre_id>/", views.roster, name="roster"),
+    path("rosters/<int:centre_id>/remove/<int:lawyer_id>/", views.roster_remove, name="roster_remove"),
+    path("rosters/<int:centre_id>/export.xlsx", views.roster_export, name="roster_export"),
 ]

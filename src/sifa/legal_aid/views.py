@@ -16,6 +16,8 @@ from sifa.cases import registry
 from sifa.cases.forms import SpecForm, add_errors
 from sifa.cases.presenters import case_row, local, stage_name
 from sifa.core.errors import ErrorCode, SifaError
+from sifa.core.excel import export_xlsx
+from sifa.legal_aid import finder as finder_service
 from sifa.legal_aid import selectors, services
 from sifa.portal.hall import citizen_required
 from sifa.workbench.access import roles_required
@@ -311,3 +313,90 @@ def assign(request: HttpRequest, case_id: int) -> HttpResponse:
             status = 403
         return _detail(request, _staff_case(request, case_id), {**_details(exc), "page": exc.message}, status)
     return redirect("legal_aid:detail", case_id=case.pk)
+
+
+# ---- the centres' rosters of aid lawyers (A13): list, add, remove, export ------------------------
+
+
+class RosterAddForm(forms.Form):
+    # Whom a roster may hold is the service's rule (roster_add): the form only parses, so a refusal
+    # comes back from the service and is shown next to the field.
+    lawyer_id = forms.IntegerField(label="律师", widget=forms.Select)
+    practising_since = forms.IntegerField(
+        label="首次执业年份", widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+
+    def __init__(self, *args: Any, lawyers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lawyer_id"].widget.choices = [("", "请选择律师")] + [
+            (u.pk, f"{u.full_name}（{u.organisation.name}）") for u in lawyers
+        ]
+
+
+def _roster_centre(request: HttpRequest, centre_id: int) -> Any:
+    try:
+        return selectors.roster_centre(user=request.user, centre_id=centre_id)
+    except SifaError as exc:
+        raise Http404 from exc
+
+
+def _roster_page(
+    request: HttpRequest, centre: Any, form: RosterAddForm | None = None, status: int = 200
+) -> HttpResponse:
+    entries = list(selectors.roster_entries(centre))
+    on_roster = {e.lawyer_id for e in entries if e.active}
+    lawyers = [u for u in selectors.roster_eligible(centre) if u.pk not in on_roster]
+    return render(
+        request,
+        "legal_aid/roster.html",
+        {
+            "centre": centre,
+            "entries": entries,
+            "form": form or RosterAddForm(lawyers=lawyers),
+        },
+        status=status,
+    )
+
+
+@roles_required(*finder_service.EDIT_ROLES)
+def rosters(request: HttpRequest) -> HttpResponse:
+    return render(request, "legal_aid/rosters.html", {"centres": selectors.roster_centres(user=request.user)})
+
+
+@roles_required(*finder_service.EDIT_ROLES)
+def roster(request: HttpRequest, centre_id: int) -> HttpResponse:
+    centre = _roster_centre(request, centre_id)
+    if request.method != "POST":
+        return _roster_page(request, centre)
+    lawyers = selectors.roster_eligible(centre)
+    form = RosterAddForm(request.POST, lawyers=lawyers)
+    if form.is_valid():
+        try:
+            services.roster_add(actor=cast(User, request.user), centre_id=centre.pk, **form.cleaned_data)
+        except SifaError as exc:
+            if exc.code == ErrorCode.NOT_FOUND:
+                raise Http404 from exc
+            add_errors(form, exc)
+        else:
+            return redirect("legal_aid:roster", centre_id=centre.pk)
+    return _roster_page(request, centre, form, status=422)
+
+
+@roles_required(*finder_service.EDIT_ROLES)
+@require_POST
+def roster_remove(request: HttpRequest, centre_id: int, lawyer_id: int) -> HttpResponse:
+    centre = _roster_centre(request, centre_id)
+    try:
+        services.roster_remove(actor=cast(User, request.user), centre_id=centre.pk, lawyer_id=lawyer_id)
+    except SifaError as exc:
+        raise Http404 from exc
+    return redirect("legal_aid:roster", centre_id=centre.pk)
+
+
+@roles_required(*finder_service.EDIT_ROLES)
+def roster_export(request: HttpRequest, centre_id: int) -> HttpResponse:
+    centre = _roster_centre(request, centre_id)
+    body = export_xlsx(title="法律援助律师名册", headers=selectors.ROSTER_HEADERS, rows=selectors.roster_rows(centre))
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="legal-aid-roster-{centre.pk}.xlsx"'
+    return response

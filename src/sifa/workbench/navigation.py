@@ -68,6 +68,7 @@ WORKBENCH_NAV: tuple[NavEntry, ...] = (
     NavEntry(_("欠薪求助"), "/wage-arrears/requests/", frozenset(WAGE_LIST_ROLES), group=SERVICES),
     NavEntry(_("欠薪求助统计"), "/wage-arrears/stats/", WAGE_STATS_ROLES, group=SERVICES),
     NavEntry(_("法律援助中心信息"), "/legal-aid/centres/manage/", CENTRE_EDIT_ROLES, group=SERVICES),
+    NavEntry(_("法律援助律师名册"), "/legal-aid/rosters/", CENTRE_EDIT_ROLES, group=SERVICES),
     NavEntry(_("公证办理"), "/notary/", frozenset(NOTARY_READERS), exact=True, group=SERVICES),
     NavEntry(_("公证窗口受理"), "/notary/window/", frozenset({Role.NOTARY}), group=SERVICES),
     NavEntry(_("仲裁案件监管"), "/arbitration/cases/", ARBITRATION_READ_ROLES, group=SERVICES),
