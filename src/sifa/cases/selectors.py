@@ -125,6 +125,17 @@ def case_secrets(case: Case) -> dict[str, str]:
     return {k: str(v) for k, v in json.loads(case.secret_data).items()} if case.secret_data else {}
 
 
+def own_service_only(case: Case, t: TransitionSpec) -> bool:
+    """Whether only the service's own code fires `t` (`generic = false`): in the definition the case
+    pinned, or in the current one, so a rule tightened by a later version also reaches running cases."""
+    if not t.generic:
+        return True
+    if case.definition.is_current:
+        return False
+    _row, current = registry.definition_current(case.service_code)
+    return any(c.code == t.code and not c.generic for c in current.transitions)
+
+
 def transitions_for(*, user: Any, case: Case) -> list[TransitionSpec]:
     """The transitions this user may fire on the case now (what the case page offers)."""
     from sifa.cases.services import _may_fire
@@ -132,7 +143,7 @@ def transitions_for(*, user: Any, case: Case) -> list[TransitionSpec]:
     if case.status != CaseStatus.OPEN:
         return []
     spec = case_definition(case)
-    return [t for t in spec.transitions_from(case.stage) if t.generic and _may_fire(user, case, t)]
+    return [t for t in spec.transitions_from(case.stage) if not own_service_only(case, t) and _may_fire(user, case, t)]
 
 
 def timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:

@@ -41,7 +41,7 @@ from sifa.cases.models import (
     Satisfaction,
 )
 from sifa.cases.notify import notify, recipients, supervisors_for
-from sifa.cases.selectors import case_secrets, handling_organisation
+from sifa.cases.selectors import case_secrets, handling_organisation, own_service_only
 from sifa.core import idnumber, phone
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.uploads import check_upload
@@ -498,7 +498,7 @@ def case_transition(
             )
         if not _may_fire(actor, case, t):
             raise SifaError(ErrorCode.FORBIDDEN)
-        if not t.generic and not own_service:
+        if not own_service and own_service_only(case, t):
             page = spec.staff_page.replace("{id}", str(case.pk))
             raise SifaError(
                 ErrorCode.FORBIDDEN, "此操作须在本事项的办理页面进行。", details={"transition": t.code, "page": page}

@@ -61,3 +61,36 @@ def test_the_generic_api_and_form_refuse_to_assign_and_change_nothing(waiting, a
         case_transition(actor=aid["officer"], case_id=waiting.pk, transition="assign", data={"handler_id": chen.pk})
     assert refused.value.code == ErrorCode.FORBIDDEN
     assert _state(waiting.pk) == before
+
+
+def test_a_case_pinned_on_an_older_version_is_closed_too(waiting, aid):
+    """A case opened under v3 (where `assign` was still generic) keeps its definition, but the rule
+    of the current version decides who may fire `assign`."""
+    import hashlib
+
+    from sifa.cases.models import ServiceDefinition
+
+    current = waiting.definition
+    source = current.source.replace("generic = false\n", "").replace(f"version = {current.version}", "version = 3")
+    old = ServiceDefinition.objects.create(
+        code="legal_aid",
+        version=3,
+        name=current.name,
+        sha256=hashlib.sha256(source.encode()).hexdigest(),
+        source=source,
+        is_current=False,
+    )
+    Case.objects.filter(pk=waiting.pk).update(definition=old)
+    before = _state(waiting.pk)
+    staff = login_verified(Client(), aid["officer"])
+    assert f"/cases/{waiting.pk}/do/assign/" not in staff.get(f"/cases/{waiting.pk}/").content.decode()
+    api = staff.post(
+        f"/api/v1/cases/{waiting.pk}/transitions/assign",
+        {"data": {"handler_id": aid["lawyers"][1].pk}},
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    assert _state(waiting.pk) == before
+    # The centre's page still assigns it (the applicant's choice).
+    assert staff.post(f"/legal-aid/cases/{waiting.pk}/assign/", {"handler_id": ""}).status_code == 302
+    assert Case.objects.get(pk=waiting.pk).handler == aid["lawyers"][0]
