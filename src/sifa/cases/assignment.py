@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from sifa.accounts.choices import AccountKind
 from sifa.accounts.models import User
 from sifa.cases.models import AssignmentCursor, Case, CaseStatus, HandlerProfile
+from sifa.core import text
 from sifa.core.errors import ErrorCode, SifaError
 
 STRATEGIES = ("manual", "round_robin", "weighted")
@@ -105,3 +106,24 @@ def pick(
     if strategy == "weighted":
         return _weighted(pool, case.skill, case.division_id)
     raise SifaError(ErrorCode.INVALID_INPUT, details={"strategy": strategy})
+
+
+OVERRIDE_REASON_MAX = 480  # services keep it behind a short prefix in the engine's 500-character opinion
+
+
+def override_reason(*, chosen: int | None, assigned: int | None, reason: str, provider: str) -> str:
+    """A13: the written reason for assigning someone other than the provider the applicant chose.
+
+    "" when the choice is kept or there was none; else the reason (Traditional folded to Simplified,
+    whitespace collapsed). Refused on `reason` when it is missing for an override or too long.
+    """
+    cleaned = " ".join(text.to_simplified(str(reason or "")).split())
+    if len(cleaned) > OVERRIDE_REASON_MAX:
+        message = f"理由不超过 {OVERRIDE_REASON_MAX} 字"
+        raise SifaError(ErrorCode.INVALID_INPUT, message, details={"reason": message})
+    if chosen is None or assigned == chosen:
+        return ""
+    if not cleaned:
+        message = f"未按申请人的选择指派{provider}时，必须填写理由"
+        raise SifaError(ErrorCode.INVALID_INPUT, message, details={"reason": message})
+    return cleaned

@@ -12,10 +12,10 @@ from django.utils import timezone
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
 from sifa.audit.services import audit_record
+from sifa.cases import assignment
 from sifa.cases.access import can_see
 from sifa.cases.models import Case, CaseStatus
 from sifa.cases.services import case_submit, case_transition
-from sifa.core import text
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.legal_aid import selectors
 from sifa.legal_aid.models import AidLawyer, LawyerChoice, SubsidyRecord
@@ -73,9 +73,6 @@ def subsidy_record(*, actor: User, case_id: int, amount: object, basis: str) -> 
 
 # ---- 点餐式: apply with a chosen lawyer, assign -------------------------------------------------
 
-REASON_MAX = 500
-
-
 def _invalid(field: str, message: str) -> SifaError:
     return SifaError(ErrorCode.INVALID_INPUT, message, details={field: message})
 
@@ -117,13 +114,6 @@ def legal_aid_apply(
         return case
 
 
-def _reason(raw: str) -> str:
-    reason = " ".join(text.to_simplified(str(raw or "")).split())
-    if len(reason) > REASON_MAX:
-        raise _invalid("reason", f"理由不超过 {REASON_MAX} 字")
-    return reason
-
-
 def lawyer_assign(
     *,
     actor: User,
@@ -138,10 +128,10 @@ def lawyer_assign(
     choice = LawyerChoice.objects.filter(case_id=case_id, case__service_code=SERVICE_CODE).first()
     if handler_id is None and choice is not None:
         handler_id = choice.lawyer_id
-    reason = _reason(reason)
-    overridden = choice is not None and handler_id != choice.lawyer_id
-    if overridden and not reason:
-        raise _invalid("reason", "未按申请人的选择指派律师时，必须填写理由")
+    reason = assignment.override_reason(
+        chosen=choice.lawyer_id if choice else None, assigned=handler_id, reason=reason, provider="律师"
+    )
+    overridden = bool(reason)
     data: dict[str, Any] = {"handler_id": handler_id} if handler_id is not None else {}
     if overridden:
         data["reason"] = reason

@@ -20,11 +20,12 @@ from django.utils import timezone
 from sifa.accounts.choices import AccountKind, Role
 from sifa.accounts.models import User
 from sifa.audit.services import audit_record
+from sifa.cases import assignment
 from sifa.cases import calendar as cal
 from sifa.cases.models import Case, CaseStatus
 from sifa.cases.selectors import case_get, case_secrets
 from sifa.cases.services import case_submit, case_transition
-from sifa.core import crypto, idnumber, text
+from sifa.core import crypto, idnumber
 from sifa.core.errors import ErrorCode, SifaError
 from sifa.core.uploads import check_upload
 from sifa.notary import identity, matters, notaries
@@ -221,9 +222,6 @@ def _invalid(field: str, message: str) -> SifaError:
     return SifaError(ErrorCode.INVALID_INPUT, message, details={field: message})
 
 
-REASON_MAX = 480  # the engine keeps "未按申请人选择指派：" + reason in the 500-character opinion
-
-
 def notary_assign(
     *,
     actor: User,
@@ -240,12 +238,8 @@ def notary_assign(
     chosen = application.preferred_notary_id if application else None
     if handler_id is None:
         handler_id = chosen or actor.pk
-    reason = " ".join(text.to_simplified(str(reason or "")).split())
-    if len(reason) > REASON_MAX:
-        raise _invalid("reason", f"理由不超过 {REASON_MAX} 字")
-    overridden = chosen is not None and handler_id != chosen
-    if overridden and not reason:
-        raise _invalid("reason", "未按申请人的选择指派公证员时，必须填写理由")
+    reason = assignment.override_reason(chosen=chosen, assigned=handler_id, reason=reason, provider="公证员")
+    overridden = bool(reason)
     office_id = application.office_id if application else None
     if office_id and notaries.office_notary(office_id, handler_id) is None:
         raise _invalid("handler_id", "只能指派本公证机构的公证员")
