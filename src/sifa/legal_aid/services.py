@@ -73,6 +73,7 @@ def subsidy_record(*, actor: User, case_id: int, amount: object, basis: str) -> 
 
 # ---- 点餐式: apply with a chosen lawyer, assign -------------------------------------------------
 
+
 def _invalid(field: str, message: str) -> SifaError:
     return SifaError(ErrorCode.INVALID_INPUT, message, details={field: message})
 
