@@ -9,12 +9,13 @@ transaction; the choice is traced with the transition's audit entry.
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from sifa.accounts.choices import AccountKind
 from sifa.accounts.models import User
 from sifa.cases.models import AssignmentCursor, Case, CaseStatus, HandlerProfile
 from sifa.core import text
-from sifa.core.errors import ErrorCode, SifaError
+from sifa.core.errors import ErrorCode, SifaError, invalid
 
 STRATEGIES = ("manual", "round_robin", "weighted")
 
@@ -119,11 +120,17 @@ def override_reason(*, chosen: int | None, assigned: int | None, reason: str, pr
     """
     cleaned = " ".join(text.to_simplified(str(reason or "")).split())
     if len(cleaned) > OVERRIDE_REASON_MAX:
-        message = f"理由不超过 {OVERRIDE_REASON_MAX} 字"
-        raise SifaError(ErrorCode.INVALID_INPUT, message, details={"reason": message})
+        raise invalid("reason", f"理由不超过 {OVERRIDE_REASON_MAX} 字")
     if chosen is None or assigned == chosen:
         return ""
     if not cleaned:
-        message = f"未按申请人的选择指派{provider}时，必须填写理由"
-        raise SifaError(ErrorCode.INVALID_INPUT, message, details={"reason": message})
+        raise invalid("reason", f"未按申请人的选择指派{provider}时，必须填写理由")
     return cleaned
+
+
+def practising_since(year: int) -> int:
+    """A13: the year a provider (aid lawyer, notary) first practised, as shown to applicants."""
+    this_year = timezone.now().year
+    if not 1950 <= int(year) <= this_year:
+        raise invalid("practising_since", f"首次执业年份应在 1950 至 {this_year} 之间")
+    return int(year)

@@ -87,3 +87,8 @@ class SifaError(Exception):
 
     def as_body(self) -> dict[str, Any]:
         return {"code": str(self.code), "message": self.message, "details": self.details}
+
+
+def invalid(field: str, message: str) -> SifaError:
+    """INVALID_INPUT about one field: the message, and the same under the field's name for the form."""
+    return SifaError(ErrorCode.INVALID_INPUT, message, details={field: message})

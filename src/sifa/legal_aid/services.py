@@ -16,7 +16,7 @@ from sifa.cases import assignment
 from sifa.cases.access import can_see
 from sifa.cases.models import Case, CaseStatus
 from sifa.cases.services import case_submit, case_transition
-from sifa.core.errors import ErrorCode, SifaError
+from sifa.core.errors import ErrorCode, SifaError, invalid
 from sifa.legal_aid import selectors
 from sifa.legal_aid.models import AidLawyer, LawyerChoice, SubsidyRecord
 
@@ -74,10 +74,6 @@ def subsidy_record(*, actor: User, case_id: int, amount: object, basis: str) -> 
 # ---- 点餐式: apply with a chosen lawyer, assign -------------------------------------------------
 
 
-def _invalid(field: str, message: str) -> SifaError:
-    return SifaError(ErrorCode.INVALID_INPUT, message, details={field: message})
-
-
 def legal_aid_apply(
     *,
     actor: User,
@@ -104,7 +100,7 @@ def legal_aid_apply(
         card = next((c for c in selectors.lawyers_for_division(division) if c.user.pk == preferred_lawyer_id), None)
         if card is None or case.organisation is None or selectors.centre_for(division) != case.organisation:
             # Raised inside the transaction: the case just opened is rolled back with it.
-            raise _invalid("preferred_lawyer", "所选律师不在受理该申请的法律援助中心的援助律师名册中，请重新选择")
+            raise invalid("preferred_lawyer", "所选律师不在受理该申请的法律援助中心的援助律师名册中，请重新选择")
         choice = LawyerChoice.objects.create(case=case, lawyer=card.user)
         audit_record(
             actor=actor,
@@ -176,14 +172,12 @@ def lawyer_assign(
 def roster_add(*, actor: User, centre_id: int, lawyer_id: int, practising_since: int) -> AidLawyer:
     """Bureau staff or legal-aid officers of the centre's scope put a lawyer of a firm inside the
     centre's division on its roster (or back on it), with the year they first practised."""
-    this_year = timezone.now().year
-    if not 1950 <= int(practising_since) <= this_year:
-        raise _invalid("practising_since", f"首次执业年份应在 1950 至 {this_year} 之间")
+    practising_since = assignment.practising_since(practising_since)
     with transaction.atomic():
         centre = selectors.roster_centre(user=actor, centre_id=centre_id)
         lawyer = selectors.roster_eligible(centre).filter(pk=lawyer_id).first()
         if lawyer is None:
-            raise _invalid("lawyer_id", "只能将本辖区律师事务所的执业律师列入名册")
+            raise invalid("lawyer_id", "只能将本辖区律师事务所的执业律师列入名册")
         entry = AidLawyer.objects.select_for_update().filter(centre=centre, lawyer=lawyer).first()
         before = {"active": entry.active, "practising_since": entry.practising_since} if entry else None
         if entry is None:

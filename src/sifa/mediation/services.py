@@ -33,7 +33,7 @@ from sifa.cases.models import Case, CaseStatus
 from sifa.cases.selectors import case_secrets
 from sifa.cases.services import case_document_attach, case_submit, case_transition
 from sifa.core import idnumber, phone, text
-from sifa.core.errors import ErrorCode, SifaError
+from sifa.core.errors import ErrorCode, SifaError, invalid
 from sifa.documents.models import Document
 from sifa.documents.services import document_issue, document_sign, signature_check
 from sifa.mediation import selectors
@@ -74,10 +74,6 @@ class RespondentIn:
     phone: str
     id_number: str = ""
     address: str = ""
-
-
-def _invalid(field: str, message: str) -> SifaError:
-    return SifaError(ErrorCode.INVALID_INPUT, f"{message}", details={field: message})
 
 
 def _simplified_line(value: Any) -> str:
@@ -160,7 +156,7 @@ def dispute_file(
             (m.user for m in selectors.mediators_for_division(division) if m.user.pk == preferred_mediator_id), None
         )
         if mediator is None:
-            raise _invalid("preferred_mediator", "所选调解员不属于受理该纠纷的人民调解委员会，请重新选择")
+            raise invalid("preferred_mediator", "所选调解员不属于受理该纠纷的人民调解委员会，请重新选择")
         form["preferred_mediator"] = mediator.full_name
     else:
         form["preferred_mediator"] = ""
@@ -897,9 +893,9 @@ def confirmation_feedback(*, actor: User, application_id: int, outcome: str, not
 
     note = _simplified_text(note)
     if outcome not in FEEDBACK:
-        raise _invalid("outcome", "请选择法院反馈：已受理、裁定确认有效或驳回申请")
+        raise invalid("outcome", "请选择法院反馈：已受理、裁定确认有效或驳回申请")
     if len(note) > 1000:
-        raise _invalid("note", "说明过长（1000 字以内）")
+        raise invalid("note", "说明过长（1000 字以内）")
     if actor.kind != AccountKind.STAFF or not actor.has_role(*FEEDBACK_ROLES):
         raise SifaError(ErrorCode.FORBIDDEN)
     with transaction.atomic():

@@ -26,7 +26,7 @@ from sifa.cases.models import Case, CaseStatus
 from sifa.cases.selectors import case_get, case_secrets
 from sifa.cases.services import case_submit, case_transition
 from sifa.core import crypto, idnumber
-from sifa.core.errors import ErrorCode, SifaError
+from sifa.core.errors import ErrorCode, SifaError, invalid
 from sifa.core.uploads import check_upload
 from sifa.notary import identity, matters, notaries
 from sifa.notary.choices import Channel, MaterialStatus, PaymentMethod, VisitPurpose
@@ -177,7 +177,7 @@ def notary_apply(
     if office_id is not None:
         office = Organisation.objects.filter(pk=office_id, kind=OrganisationKind.NOTARY_OFFICE).first()
         if office is None:
-            raise _invalid("office", "请选择公证机构")
+            raise invalid("office", "请选择公证机构")
         data = {**data, "division": office.division_id}
     with transaction.atomic():
         case = case_submit(
@@ -191,7 +191,7 @@ def notary_apply(
             preferred = notaries.office_notary(office.pk if office else None, preferred_notary_id)
             if preferred is None:
                 # Raised inside the transaction: the case just opened is rolled back with it.
-                raise _invalid("preferred_notary", "所选公证员不属于您申请的公证机构，请重新选择")
+                raise invalid("preferred_notary", "所选公证员不属于您申请的公证机构，请重新选择")
         application = Application.objects.create(
             case=case,
             channel=channel,
@@ -218,10 +218,6 @@ def notary_apply(
         return case
 
 
-def _invalid(field: str, message: str) -> SifaError:
-    return SifaError(ErrorCode.INVALID_INPUT, message, details={field: message})
-
-
 def notary_assign(
     *,
     actor: User,
@@ -242,7 +238,7 @@ def notary_assign(
     overridden = bool(reason)
     office_id = application.office_id if application else None
     if office_id and notaries.office_notary(office_id, handler_id) is None:
-        raise _invalid("handler_id", "只能指派本公证机构的公证员")
+        raise invalid("handler_id", "只能指派本公证机构的公证员")
     with transaction.atomic():
         data: dict[str, Any] = {"handler_id": handler_id}
         if overridden:
@@ -274,9 +270,7 @@ def notary_assign(
 def notary_profile_set(*, actor: User | None, notary_id: int, practising_since: int) -> NotaryProfile:
     """Record the year a notary first practised (shown to applicants choosing a notary). Bureau
     staff whose scope covers the notary's office, or the system (actor None: imports, demo)."""
-    this_year = timezone.now().year
-    if not 1950 <= int(practising_since) <= this_year:
-        raise _invalid("practising_since", f"首次执业年份应在 1950 至 {this_year} 之间")
+    practising_since = assignment.practising_since(practising_since)
     with transaction.atomic():
         notary = User.objects.select_related("organisation").filter(pk=notary_id, role_grants__role=Role.NOTARY).first()
         if notary is None or notary.organisation is None:
