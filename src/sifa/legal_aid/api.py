@@ -15,6 +15,7 @@ from ninja.responses import Status
 from sifa.accounts.choices import Role
 from sifa.accounts.models import User
 from sifa.cases.api import FileIn, Mapped, _files
+from sifa.cases.assignment import OVERRIDE_REASON_MAX
 from sifa.cases.models import Case
 from sifa.cases.presenters import case_row
 from sifa.core.api import BoundedPagination, ErrorOut
@@ -197,7 +198,7 @@ def candidates(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 
 class AssignIn(Schema):
     handler_id: int | None = Field(None, ge=1, le=2**63 - 1, description="不填：申请人自选的律师，未自选则自动指派")
-    reason: str = Field("", max_length=500, description="未按申请人选择指派时必填")
+    reason: str = Field("", max_length=OVERRIDE_REASON_MAX, description="未按申请人选择指派时必填")
     expected_version: int | None = Field(None, ge=1, le=2_147_483_647)
 
 

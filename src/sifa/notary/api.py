@@ -16,6 +16,7 @@ from ninja.responses import Status
 from sifa.accounts.choices import AccountKind, Role
 from sifa.accounts.models import User
 from sifa.accounts.services import citizen_ensure
+from sifa.cases.assignment import OVERRIDE_REASON_MAX
 from sifa.cases.models import Case
 from sifa.core.api import ErrorOut
 from sifa.core.errors import ErrorCode, SifaError
@@ -233,7 +234,7 @@ class AssignIn(Schema):
     handler_id: int | None = Field(
         None, ge=1, le=2**63 - 1, description="不填：申请人自选的公证员，未自选则由受理的公证员承办"
     )
-    reason: str = Field("", max_length=480, description="未按申请人选择指派时必填")
+    reason: str = Field("", max_length=OVERRIDE_REASON_MAX, description="未按申请人选择指派时必填")
     expected_version: int | None = Field(None, ge=1, le=2_147_483_647)
 
 
