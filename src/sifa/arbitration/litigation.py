@@ -48,6 +48,7 @@ from sifa.risk import litigation
 
 SERVICE = "arbitration"
 MEDIATION = "mediation"
+MEDIATION_PARTY = "mediation_party"  # neither plaintiff nor defendant: only the party graph reads it
 PSEUDONYM_CONTEXT = "arbitration.litigation.party"
 
 
@@ -112,6 +113,18 @@ class Tables:
     mediation_cases: int
 
 
+def _party(case_no: str, role: str, name: Any, id_number: Any, phone: Any, address: Any) -> dict[str, Any]:
+    """One row of the E1 `parties` table, identifiers replaced by their pseudonyms."""
+    return {
+        "case_no": case_no,
+        "role": role,
+        "name": name,
+        "id_number": pseudonym_id(id_number),
+        "phone": pseudonym_phone(phone),
+        "address": address,
+    }
+
+
 def _arbitration_rows(case: Case, rows: list[Case], awards: dict[int, Any]) -> Tables:
     cases: list[dict[str, Any]] = []
     parties: list[dict[str, Any]] = []
@@ -131,24 +144,24 @@ def _arbitration_rows(case: Case, rows: list[Case], awards: dict[int, Any]) -> T
             }
         )
         parties.append(
-            {
-                "case_no": c.reference,
-                "role": "plaintiff",
-                "name": c.applicant_name or data.get("applicant_name"),
-                "id_number": pseudonym_id(secret.get("id_number")),
-                "phone": pseudonym_phone(secret.get("phone")),
-                "address": data.get("claimant_address"),
-            }
+            _party(
+                c.reference,
+                "plaintiff",
+                c.applicant_name or data.get("applicant_name"),
+                secret.get("id_number"),
+                secret.get("phone"),
+                data.get("claimant_address"),
+            )
         )
         parties.append(
-            {
-                "case_no": c.reference,
-                "role": "defendant",
-                "name": data.get("respondent_name"),
-                "id_number": pseudonym_id(secret.get("respondent_id_number") or data.get("respondent_credit_code")),
-                "phone": pseudonym_phone(secret.get("respondent_phone")),
-                "address": data.get("respondent_address"),
-            }
+            _party(
+                c.reference,
+                "defendant",
+                data.get("respondent_name"),
+                secret.get("respondent_id_number") or data.get("respondent_credit_code"),
+                secret.get("respondent_phone"),
+                data.get("respondent_address"),
+            )
         )
     return Tables(cases, parties, len(rows), 0)
 
@@ -166,14 +179,14 @@ def _mediation_parties(case: Case) -> tuple[list[dict[str, Any]], int]:
     ):
         seen.add(row["case_id"])
         parties.append(
-            {
-                "case_no": "M:" + row["case__reference"],
-                "role": "mediation_party",
-                "name": row["name"],
-                "id_number": pseudonym_id(row["id_number"]),
-                "phone": pseudonym_phone(row["phone"]),
-                "address": row["address"],
-            }
+            _party(
+                "M:" + row["case__reference"],
+                MEDIATION_PARTY,
+                row["name"],
+                row["id_number"],
+                row["phone"],
+                row["address"],
+            )
         )
     # Disputes filed through the generic form have their parties on the form until first used.
     for c in disputes.exclude(pk__in=seen).only("reference", "applicant_name", "data", "secret_data"):
@@ -182,16 +195,7 @@ def _mediation_parties(case: Case) -> tuple[list[dict[str, Any]], int]:
             (c.applicant_name, secret.get("id_number"), secret.get("phone"), data.get("address")),
             (data.get("respondent_name"), None, secret.get("respondent_phone"), None),
         ):
-            parties.append(
-                {
-                    "case_no": "M:" + c.reference,
-                    "role": "mediation_party",
-                    "name": name,
-                    "id_number": pseudonym_id(id_number),
-                    "phone": pseudonym_phone(phone),
-                    "address": address,
-                }
-            )
+            parties.append(_party("M:" + c.reference, MEDIATION_PARTY, name, id_number, phone, address))
     return parties, disputes.count()
 
 
